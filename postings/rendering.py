@@ -1,0 +1,32 @@
+"""Markdown from employers, rendered to HTML that cannot run script.
+
+Every place a posting's description is shown goes through `markdown_to_html`: the list, the
+detail page, previews, the admin and e-mails. Python-Markdown passes raw HTML through, so the
+sanitizer runs on its output, not on the input.
+"""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "b", "em", "i", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "a",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+# No javascript:, data: or vbscript: links.
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def markdown_to_html(source: str) -> str:
+    html = markdown.markdown(source, extensions=["extra", "sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener ugc",
+        strip_comments=True,
+    )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from postings import views
+
+app_name = "postings"
+
+urlpatterns = [
+    path("", views.posting_list, name="list"),
+    path("<int:pk>/<str:slug>/", views.posting_detail, name="detail"),
+]

@@ -1,0 +1,55 @@
+"""No Docker engine runs here, so the compose file's shape is checked by reading it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def services() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+
+def test_it_defines_the_five_services(services):
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+
+
+def test_every_service_has_a_health_check(services):
+    for name, service in services.items():
+        assert service.get("healthcheck", {}).get("test"), name
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_app_services_share_one_image_and_wait_for_healthy_backends(services, name):
+    service = services[name]
+    assert service["build"] == "."
+    assert service["image"] == "jobboard:latest"
+    assert service["depends_on"] == {
+        "postgres": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
+    env = service["environment"]
+    assert env["DATABASE_URL"].startswith("postgres://")
+    assert "@postgres:5432/" in env["DATABASE_URL"]
+    assert env["REDIS_URL"] == "redis://redis:6379/0"
+    assert {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "EMAIL_HOST"} <= set(env)
+
+
+def test_the_commands_run_gunicorn_a_worker_and_beat(services):
+    assert "gunicorn jobboard.wsgi" in services["web"]["command"]
+    assert "migrate" in services["web"]["command"]
+    assert services["worker"]["command"].startswith("celery -A jobboard worker")
+    assert services["beat"]["command"].startswith("celery -A jobboard beat")
+    assert services["web"]["ports"] == ["8000:8000"]
+
+
+def test_the_dockerfile_builds_the_shared_image():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
+    assert "collectstatic" in dockerfile
+    assert "USER jobboard" in dockerfile

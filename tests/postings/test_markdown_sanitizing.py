@@ -1,0 +1,43 @@
+"""A posting's Markdown cannot run script on the page that shows it."""
+
+from __future__ import annotations
+
+import pytest
+
+from postings.rendering import markdown_to_html
+from tests.factories import PostingFactory
+
+ATTACKS = [
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+    "<svg onload=alert(1)>",
+    '<iframe src="https://evil.example"></iframe>',
+    '<p style="background:url(javascript:alert(1))" onclick="alert(1)">styled</p>',
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_no_script_survives_rendering(attack):
+    html = markdown_to_html(f"Intro\n\n{attack}\n\nOutro").lower()
+    for needle in ("<script", "onerror", "onload", "onclick", "javascript:", "data:", "<iframe"):
+        assert needle not in html
+    assert "intro" in html and "outro" in html
+
+
+def test_ordinary_markdown_still_renders():
+    html = markdown_to_html("## Team\n\n- **PyTorch**\n- [docs](https://pytorch.example)")
+    assert "<h2>Team</h2>" in html
+    assert "<strong>PyTorch</strong>" in html
+    assert 'href="https://pytorch.example"' in html
+    assert 'rel="nofollow noopener ugc"' in html
+
+
+@pytest.mark.django_db
+def test_the_detail_page_shows_the_sanitized_description(client):
+    posting = PostingFactory(description="Hi <script>alert(1)</script> [x](javascript:alert(1))")
+    content = client.get(posting.get_absolute_url()).content.decode().lower()
+    assert "alert(1)" not in content.split('class="posting-description"')[1]
+    assert "javascript:" not in content

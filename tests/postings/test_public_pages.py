@@ -1,0 +1,120 @@
+"""The public list and detail pages show exactly what visible() allows, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from postings.models import Posting
+from tests.factories import PostingFactory
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_TRAITS = ["draft", "pending", "rejected", "closed", "expired", "lapsed"]
+
+
+def test_it_lists_only_publicly_visible_postings(client):
+    shown = PostingFactory(title="Visible ML Engineer")
+    for trait in HIDDEN_TRAITS:
+        PostingFactory(title=f"Hidden {trait}", **{trait: True})
+
+    response = client.get(reverse("postings:list"))
+
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == [shown]
+    assert b"Hidden" not in response.content
+
+
+def test_visible_excludes_a_publication_time_in_the_future():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    later = PostingFactory(published_at=timezone.now() + timedelta(hours=1))
+    assert later not in Posting.objects.visible()
+
+
+def test_it_lists_newest_first_with_pagination(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    postings = [PostingFactory(published_at=now - timedelta(hours=i)) for i in range(25)]
+
+    first = client.get(reverse("postings:list"))
+    second = client.get(reverse("postings:list"), {"page": 2})
+
+    assert list(first.context["page"].object_list) == postings[:20]
+    assert list(second.context["page"].object_list) == postings[20:]
+    assert b'rel="next"' in first.content
+
+
+@pytest.mark.parametrize("page", ["-1", "abc", "999999", "1e9", ""])
+def test_a_bad_page_number_never_errors(client, page):
+    PostingFactory()
+    response = client.get(reverse("postings:list"), {"page": page})
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 1
+
+
+def test_the_list_page_uses_a_fixed_number_of_queries(client, django_assert_num_queries):
+    PostingFactory.create_batch(3)
+    with django_assert_num_queries(2):  # count + one page with companies joined
+        client.get(reverse("postings:list"))
+    PostingFactory.create_batch(17)
+    with django_assert_num_queries(2):
+        client.get(reverse("postings:list"))
+
+
+def test_the_detail_page_shows_a_visible_posting(client):
+    posting = PostingFactory(title="Senior ML Engineer, Ranking", visa_sponsorship=True)
+
+    response = client.get(posting.get_absolute_url())
+
+    assert response.status_code == 200
+    assert b"Senior ML Engineer, Ranking" in response.content
+    assert b"<strong>ranking models</strong>" in response.content
+    assert b"80,000\xe2\x80\x93100,000 EUR per year" in response.content
+    assert b"Available" in response.content
+
+
+def test_a_wrong_slug_redirects_to_the_canonical_address(client):
+    posting = PostingFactory()
+    response = client.get(reverse("postings:detail", kwargs={"pk": posting.pk, "slug": "old"}))
+    assert response.status_code == 301
+    assert response["Location"] == posting.get_absolute_url()
+
+
+@pytest.mark.parametrize("trait", ["closed", "expired", "lapsed"])
+def test_an_ended_posting_answers_410_with_an_explanation(client, trait):
+    posting = PostingFactory(**{trait: True})
+    response = client.get(posting.get_absolute_url())
+    assert response.status_code == 410
+    assert b"This job is no longer open" in response.content
+    assert posting.title.encode() in response.content
+
+
+@pytest.mark.parametrize("trait", ["draft", "pending", "rejected"])
+def test_an_unpublished_posting_answers_404(client, trait):
+    posting = PostingFactory(**{trait: True})
+    response = client.get(reverse("postings:detail", kwargs={"pk": posting.pk, "slug": "x"}))
+    assert response.status_code == 404
+    assert posting.title.encode() not in response.content
+
+
+@pytest.mark.parametrize("path", ["/jobs/999999/x/", "/jobs/99999999999999999999999/x/"])
+def test_an_unknown_or_absurd_id_answers_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_posting_without_pay_says_so(client):
+    posting = PostingFactory(unpaid=True)
+    response = client.get(posting.get_absolute_url())
+    assert b"Pay not stated" in response.content
+
+
+def test_an_expired_posting_is_gone_from_the_list_the_moment_its_time_is_up(client):
+    PostingFactory(lapsed=True)
+    response = client.get(reverse("postings:list"))
+    assert list(response.context["page"].object_list) == []

@@ -1,0 +1,71 @@
+"""seed_demo loads realistic postings in bulk, reproducibly, and never twice."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from postings.models import Company, Posting
+from tests.factories import PostingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(n: int, seed: int = 7) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", postings=n, seed=seed, no_progress=True, stdout=out)
+    return out.getvalue()
+
+
+def test_it_loads_the_requested_number_of_postings_in_every_state():
+    assert "300 postings added" in _seed(300)
+    assert Posting.objects.count() == 300
+    statuses = set(Posting.objects.values_list("status", flat=True))
+    assert {"published", "closed", "expired"} <= statuses
+    assert Posting.objects.visible().count() > 200
+    assert Posting.objects.filter(salary_min__isnull=True).exists()
+
+
+def test_a_second_run_adds_nothing_and_keeps_what_users_created():
+    _seed(120)
+    mine = PostingFactory(title="Written by a real employer")
+    companies = Company.objects.count()
+
+    assert "0 postings added, 120 already present" in _seed(120)
+
+    assert Posting.objects.count() == 121
+    assert Company.objects.count() == companies
+    mine.refresh_from_db()
+    assert mine.title == "Written by a real employer"
+
+
+def test_the_same_seed_gives_the_same_postings():
+    _seed(40, seed=11)
+    first = list(Posting.objects.order_by("source_key").values_list("title", "salary_min"))
+    Posting.objects.all().delete()
+    _seed(40, seed=11)
+    again = list(Posting.objects.order_by("source_key").values_list("title", "salary_min"))
+    assert first == again
+
+
+def test_seeded_postings_satisfy_the_model_and_render(client):
+    _seed(50)
+    posting = Posting.objects.visible().first()
+    response = client.get(posting.get_absolute_url())
+    assert response.status_code == 200
+    assert posting.title.encode() in response.content
+
+
+def test_load_demo_creates_the_demo_logins_once():
+    from django.contrib.auth import get_user_model
+
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    users = get_user_model().objects.filter(username__endswith="@mljobs.example")
+    assert sorted(users.values_list("username", "is_staff")) == [
+        ("admin@mljobs.example", True),
+        ("employer@mljobs.example", False),
+    ]
+    assert Posting.objects.count() == 500
