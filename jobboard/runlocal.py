@@ -35,6 +35,7 @@ def _manage(env: dict[str, str], *args: str) -> None:
 def _prepare(env: dict[str, str]) -> None:
     _manage(env, "migrate", "--no-input")
     _manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    _manage(env, "load_taxonomy")
     _manage(env, "load_demo")
 
 
@@ -47,6 +48,7 @@ def _processes(port: int) -> dict[str, list[str]]:
         "worker": [
             PYTHON, "-m", "celery", "-A", "jobboard", "worker",
             "--loglevel", "INFO", "--concurrency", "2", "--hostname", "worker@%h",
+            "--queues", "default,retag",
         ],
         "beat": [
             PYTHON, "-m", "celery", "-A", "jobboard", "beat", "--loglevel", "INFO",

@@ -173,6 +173,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Bulk re-tagging has its own queue so new postings are never stuck behind it.
+CELERY_TASK_ROUTES = {"skills.tasks.tag_postings_batch": {"queue": "retag"}}
 # An unacknowledged message returns to the queue after this long (a worker that died mid-task).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -181,6 +183,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_IMPORTS = ["jobboard.tasks"]
 # The one place periodic work is scheduled.
 CELERY_BEAT_SCHEDULE = {
+    "tag-sweep": {
+        "task": "skills.tasks.sweep_untagged",
+        "schedule": 60.0,
+    },
     "nightly-session-cleanup": {
         "task": "jobboard.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

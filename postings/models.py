@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -124,6 +125,14 @@ class PostingQuerySet(models.QuerySet):
             | Q(status=Status.PUBLISHED, expires_at__lte=now)
         )
 
+    def needing_tags(self, taxonomy_version: int) -> PostingQuerySet:
+        """Postings whose skills are missing, or older than their text or the taxonomy."""
+        return self.filter(
+            Q(tagged_at__isnull=True)
+            | Q(tagged_at__lt=models.F("text_updated_at"))
+            | Q(tagged_version__lt=taxonomy_version)
+        )
+
     def newest_first(self) -> PostingQuerySet:
         return self.order_by("-published_at", "-id")
 
@@ -163,6 +172,13 @@ class Posting(models.Model):
     # A natural key for postings loaded from outside (demo data, imports): re-loading the same
     # source inserts nothing twice. Null for postings employers write.
     source_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # When the text that skills are extracted from (the description) last changed.
+    text_updated_at = models.DateTimeField(default=timezone.now)
+    # Skills tagged on this posting (PostingSkill rows other than admin removals), copied into
+    # an indexed integer array so skill filters and facets never join the tag table.
+    skill_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    tagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    tagged_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = PostingQuerySet.as_manager()
 
@@ -233,6 +249,12 @@ class Posting(models.Model):
                 fields=["-published_at", "-id"],
                 name="posting_public_newest_idx",
                 condition=Q(status=Status.PUBLISHED),
+            ),
+            # Skill filters: skill_ids @> / && ARRAY[...].
+            GinIndex(fields=["skill_ids"], name="posting_skill_ids_gin"),
+            # The tagging sweep: postings never tagged (most bulk-loaded ones).
+            models.Index(
+                fields=["id"], name="posting_untagged_idx", condition=Q(tagged_at__isnull=True)
             ),
             # The expiry sweep: published postings whose expires_at has passed.
             models.Index(

@@ -19,7 +19,7 @@ BULK_COLUMNS = (
     "employment_type", "workplace", "city", "region", "country", "remote_regions",
     "salary_min", "salary_max", "salary_currency", "salary_period", "visa_sponsorship",
     "apply_url", "apply_email", "status", "created_at", "updated_at", "published_at",
-    "expires_at",
+    "expires_at", "text_updated_at", "skill_ids",
 )  # fmt: skip
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -65,6 +65,8 @@ def _copy_line(row: dict, company_ids: dict[str, int], now: datetime) -> str:
         "company_id": company_ids[row["company_slug"]],
         "slug": slugify(row["title"])[:200] or "job",
         "updated_at": row.get("updated_at") or row.get("published_at") or now,
+        "text_updated_at": row.get("created_at") or now,
+        "skill_ids": [],
         "salary_currency": row.get("salary_currency") or "",
         "salary_period": row.get("salary_period") or "",
         "apply_url": row.get("apply_url") or "",

@@ -1,1 +1,135 @@
-from django.db import models  # noqa: F401
+"""The skills taxonomy and the skills tagged on postings."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkillQuerySet(models.QuerySet):
+    def active(self) -> SkillQuerySet:
+        return self.filter(is_active=True)
+
+
+class Skill(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="skills")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive skills are not extracted and not offered as filters."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = SkillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="skill_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Alias(models.Model):
+    """A way a skill is written. The canonical name is stored as an alias too, so that one
+    unique constraint stops any text from meaning two skills."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="aliases")
+    text = models.CharField(max_length=200)
+    # The matcher's normalized form of `text` (skills.extraction.normalize): what must be unique.
+    key = models.CharField(max_length=200, editable=False)
+    case_sensitive = models.BooleanField(default=False)
+    needs_context = models.BooleanField(
+        default=False,
+        help_text="Counts only near technical context (for R, C, Go, Spark, Excel, ...).",
+    )
+    is_canonical = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["text"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="alias_key_unique"),
+            # One canonical alias per skill.
+            models.UniqueConstraint(
+                fields=["skill"], condition=Q(is_canonical=True), name="alias_one_canonical"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class TaxonomyVersion(models.Model):
+    """A single row whose number goes up on every taxonomy change.
+
+    Postings record the version they were tagged with; the sweep re-tags older ones.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    version = models.PositiveIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="taxonomy_version_singleton")]
+
+    def __str__(self) -> str:
+        return f"taxonomy v{self.version}"
+
+
+class Source(models.TextChoices):
+    EXTRACTED = "extracted", "Extracted from the text"
+    EMPLOYER = "employer", "Added by the employer"
+    CONFIRMED = "confirmed", "Confirmed by an admin"
+    REMOVED = "removed", "Removed by an admin"
+
+
+class PostingSkill(models.Model):
+    """A skill on a posting, with where it came from.
+
+    A `removed` row is kept as a tombstone, so re-extraction never adds that skill back.
+    """
+
+    posting = models.ForeignKey(
+        "postings.Posting", on_delete=models.CASCADE, related_name="posting_skills"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="posting_skills")
+    source = models.CharField(max_length=16, choices=Source.choices)
+    taxonomy_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "skill"], name="posting_skill_unique"),
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values), name="posting_skill_source_valid"
+            ),
+        ]
+        indexes = [
+            # Merges and "postings with this skill" in the admin.
+            models.Index(fields=["skill"], name="posting_skill_skill_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id}:{self.skill_id} ({self.source})"

@@ -1,0 +1,549 @@
+"""Fast dictionary skill matcher (pure Python, no Django).
+
+The matcher finds taxonomy aliases in free text with an Aho-Corasick automaton
+(``pyahocorasick``) over a normalized copy of the text:
+
+* Lower case, every character that is not a letter, a digit, ``+`` or ``#`` becomes a
+  space (non-ASCII letters get NFKC).  Aliases are normalized the same way (spaces
+  collapsed), so "Scikit-Learn", "scikit learn" and "scikit_learn" are equal, as are
+  "Node.js" and "node js".  Inner separators of up to 3 characters are accepted in the
+  text ("CI/CD", "CI / CD").  Normalization is one bytes-level ``translate`` pass; the
+  text keeps its length, so offsets map back with arithmetic only (a bisect when an NFKC
+  ligature expanded).
+* Keys are stored with a leading and trailing space, and the text with doubled separators
+  and padding, so only whole words match ("Rust" never matches inside "trust", "Java" not
+  inside "JavaScript", "C" not inside "C++"), and ``iter_long`` gives leftmost-longest,
+  non-overlapping matches in C.
+* Role and team names ("Senior Java Developer", "our DevOps team") and "Role:" header fields
+  are skipped by default (``skip_role_titles``): they describe people, not requirements.
+* Case-sensitive aliases are checked against the original characters; ``needs_context``
+  aliases (R, Go, Excel, Spark...) must also pass :func:`SkillMatcher._has_context`.
+* HTML tags are blanked out before matching, so markup never produces skills.
+
+Offsets in the returned :class:`Match` objects always point into the original text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import ahocorasick
+
+__all__ = [
+    "AliasEntry",
+    "Match",
+    "SkillMatcher",
+    "normalize",
+]
+
+
+class AliasEntry(NamedTuple):
+    """One alias of one skill: the unit a matcher is built from.
+
+    The Django layer can build these from database rows; ``taxonomy.py`` builds them from
+    the shipped YAML.  The canonical skill name should be given as an alias as well.
+    """
+
+    slug: str
+    name: str
+    text: str
+    case_sensitive: bool = False
+    needs_context: bool = False
+
+
+class Match(NamedTuple):
+    """One skill mention: ``text == original_text[start:end]``."""
+
+    slug: str
+    name: str
+    start: int
+    end: int
+    text: str
+
+    def as_dict(self) -> dict:
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+# --------------------------------------------------------------------------------------
+# Normalization
+# --------------------------------------------------------------------------------------
+
+_KEEP_SYMBOLS = "+#"
+
+
+class _CharTable(dict):
+    """``str.translate`` table: char code -> normalized replacement (never empty).
+
+    ASCII is precomputed (so CPython's fast ASCII path applies); other characters are
+    computed on first sight (NFKC, lower case, non-word -> space) and cached.
+    """
+
+    def __init__(self, lower: bool) -> None:
+        super().__init__()
+        self.lower = lower
+        self.expanding: set[str] = set()
+        for code in range(128):
+            self[code] = self._compute(chr(code))
+
+    def _compute(self, ch: str) -> str:
+        # non-ASCII letters and digits get NFKC (full-width forms, ligatures); any other
+        # non-ASCII symbol (quotes, dashes, bullets, emoji, trade marks) is a separator
+        out = ch
+        if ord(ch) > 127:
+            out = unicodedata.normalize("NFKC", ch) if ch.isalnum() else " "
+        if self.lower:
+            out = out.lower()
+        out = "".join(c if (c.isalnum() or c in _KEEP_SYMBOLS) else " " for c in out)
+        if not out.strip():
+            out = " "  # punctuation becomes one space; never delete: keeps offsets simple
+        if len(out) != 1:
+            self.expanding.add(ch)
+        return out
+
+    def __missing__(self, code: int) -> str:
+        value = self._compute(chr(code))
+        self[code] = value
+        return value
+
+
+_LOWER_TABLE = _CharTable(lower=True)
+_CASE_TABLE = _CharTable(lower=False)
+_TAG_RE = re.compile(r"<[A-Za-z/!?][^<>]{0,2000}>")
+
+
+def _blank(m: re.Match) -> str:
+    return " " * (m.end() - m.start())
+
+
+def normalize(text: str, *, lower: bool = True) -> str:
+    """Normalize an alias or a text fragment: the comparable form, spaces collapsed."""
+    table = _LOWER_TABLE if lower else _CASE_TABLE
+    return " ".join(text.translate(table).split())
+
+
+class _ExpansionMap:
+    """Maps positions of the translated text back to the original text when some characters
+    were expanded to several (NFKC ligatures such as "ﬁ"); rare, so built only then."""
+
+    __slots__ = ("_keys", "_orig", "_width")
+
+    def __init__(self, keys: list[int], orig: list[int], width: list[int]) -> None:
+        self._keys = keys  # translated position of each expansion
+        self._orig = orig  # its original position
+        self._width = width  # its translated width
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a translated [start, end) span to the original text."""
+        return self._map(start), self._map(end - 1) + 1
+
+    def _map(self, pos: int) -> int:
+        i = bisect.bisect_right(self._keys, pos) - 1
+        if i < 0:
+            return pos
+        start_t, orig, width = self._keys[i], self._orig[i], self._width[i]
+        if pos < start_t + width:  # inside an expansion: the expanding character itself
+            return orig
+        return orig + 1 + (pos - start_t - width)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_BYTES = bytes(ord(_LOWER_TABLE[c]) if c < 128 else c for c in range(256))
+
+
+def _non_ascii_sub(m: re.Match) -> str:
+    return _LOWER_TABLE[ord(m.group())]
+
+
+def _prepare(text: str) -> tuple[str, _ExpansionMap | None]:
+    """Return the normalized text with every separator doubled, padded with a space on
+    each side, and the expansion map (None when lengths did not change).
+
+    Keys are " alias " with their inner spaces doubled as well, so a match consumes one
+    space on each side and the next word still has its own leading space.  Position ``p``
+    of this text is position ``p - 1 - (spaces before p - 1) // 2`` of the translated text.
+    """
+    if "<" in text:
+        text = _TAG_RE.sub(_blank, text)
+    if text.isascii():
+        translated = text.encode("ascii").translate(_ASCII_BYTES).decode("ascii")
+    else:
+        # normalize the non-ASCII characters one by one (cached), then the ASCII ones with a
+        # bytes table: UTF-8 multi-byte sequences only use bytes >= 0x80, left unchanged
+        translated = _NON_ASCII.sub(_non_ascii_sub, text)
+        translated = translated.encode("utf-8").translate(_ASCII_BYTES).decode("utf-8")
+    emap = None
+    if len(translated) != len(text):
+        emap = _ExpansionMap(*_expansion_map(text))
+    return " " + translated.replace(" ", "  ") + " ", emap
+
+
+_EXPANDING_RE: list = [0, None]  # [size of the set it was built from, compiled class]
+
+
+def _expansion_map(text: str) -> tuple[list[int], list[int], list[int]]:
+    expanding = _LOWER_TABLE.expanding
+    if _EXPANDING_RE[0] != len(expanding):
+        _EXPANDING_RE[:] = [len(expanding), re.compile("|".join(map(re.escape, expanding)))]
+    keys: list[int] = []
+    origs: list[int] = []
+    widths: list[int] = []
+    delta = 0
+    table = _LOWER_TABLE
+    for m in _EXPANDING_RE[1].finditer(text):
+        i = m.start()
+        w = len(table[ord(m.group())])
+        keys.append(i + delta)
+        origs.append(i)
+        widths.append(w)
+        delta += w - 1
+    return keys, origs, widths
+
+
+# --------------------------------------------------------------------------------------
+# Context rules for ambiguous aliases
+# --------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that make a technical reading of an ambiguous alias likely when they are close by.
+CONTEXT_WORDS = _words(
+    """
+    programming program programs programmer programmers language languages lang langs code
+    coding coder codebase script scripts scripting developer developers development develop
+    engineer engineers engineering software stack stacks framework frameworks library
+    libraries package packages sdk api apis backend frontend toolchain compiler runtime
+    technologies technology tech tools tooling written proficient proficiency fluency
+    knowledge experience experienced skills skill expertise familiarity familiar
+    spreadsheet spreadsheets pivot formulas macros vba statistical statistics analytics
+    cluster clusters pipeline pipelines jobs
+    """
+)
+
+# Tokens right after an ambiguous alias that signal a verb or an everyday phrase.
+_BLOCK_AFTER = _words(
+    """
+    at to the a an your our their his her my its this these those ahead beyond above
+    further forward getter live home back away out through
+    """
+)
+# Tokens right before an ambiguous alias that signal a non-technical reading.
+_BLOCK_BEFORE = _words(
+    """
+    series round level grade class type vitamin plan option section part phase tier let
+    lets s will
+    """
+)
+# A character glued to an ambiguous alias (R&D, C-level, go-getter, R's) rejects it.
+_GLUE_CHARS = frozenset("&-\u2010\u2011\u2012\u2013\u2014'\u2019.@_=*")
+
+_WINDOW = 60  # characters on each side searched for context
+
+# A skill directly followed by one of these nouns names a role or a team ("Java Developer",
+# "QA Engineers", "DevOps team"), not a requirement; with ``skip_role_titles`` it is dropped.
+ROLE_NOUNS = _words(
+    """
+    developer developers engineer engineers architect architects programmer programmers
+    administrator administrators admin admins consultant consultants specialist specialists
+    tester testers lead leads manager managers scientist scientists analyst analysts
+    designer designers team teams group groups department departments guild chapter squad
+    expert experts evangelist evangelists intern interns internship position positions role
+    roles job jobs vacancy vacancies hire hiring recruiter recruiters
+    """
+)
+# Words allowed between the skill and the role noun ("Full Stack Software Engineer").
+_ROLE_FILLERS = _words(
+    """
+    software web application applications platform data cloud systems solutions development
+    test automation reliability infrastructure mobile stack senior junior principal staff
+    """
+)
+
+
+# --------------------------------------------------------------------------------------
+# Matcher
+# --------------------------------------------------------------------------------------
+
+
+class _Candidate(NamedTuple):
+    slug: str
+    name: str
+    cased: str | None  # exact normalized case form required, or None
+    needs_context: bool
+
+
+class SkillMatcher:
+    """Aho-Corasick matcher over normalized aliases.
+
+    Build with :meth:`from_entries`; call :meth:`find` for matches.
+    """
+
+    def __init__(
+        self, automaton: ahocorasick.Automaton, size: int, *, skip_role_titles: bool = True
+    ) -> None:
+        self._automaton = automaton
+        self.size = size
+        self.skip_role_titles = skip_role_titles
+
+    # ---- construction -------------------------------------------------------------
+    @classmethod
+    def from_entries(
+        cls, entries: Iterable[AliasEntry], *, skip_role_titles: bool = True
+    ) -> SkillMatcher:
+        """Build a matcher.
+
+        ``skip_role_titles``: drop skills used as part of a job title or team name
+        ("Senior Java Developer", "our DevOps team"): they describe people, not requirements.
+        """
+        table: dict[str, list[_Candidate]] = {}
+        count = 0
+        for entry in entries:
+            key = normalize(entry.text)
+            if not key:
+                continue
+            cased = normalize(entry.text, lower=False) if entry.case_sensitive else None
+            cand = _Candidate(entry.slug, entry.name, cased, bool(entry.needs_context))
+            bucket = table.setdefault(key, [])
+            if cand not in bucket:
+                bucket.append(cand)
+                count += 1
+        automaton = ahocorasick.Automaton()
+        for key, bucket in table.items():
+            # unconditional candidates first: they are preferred when they apply
+            bucket.sort(key=lambda c: (c.cased is not None, c.needs_context))
+            simple = bucket[0] if bucket[0].cased is None and not bucket[0].needs_context else None
+            payload = tuple(bucket)
+            for gaps in _gap_variants(key.count(" ")):
+                words = key.split(" ")
+                # inner separators of 1-3 characters in the text ("CI/CD", "CI / CD")
+                core = words[0] + "".join(
+                    "  " * g + w for g, w in zip(gaps, words[1:], strict=True)
+                )
+                tlen = len(key) + sum(gaps) - len(gaps)
+                automaton.add_word(f" {core} ", (tlen, len(core) + 2, payload, simple))
+        if skip_role_titles:
+            # role nouns ride along in the same pass; their payload has no candidates
+            for word in ROLE_NOUNS:
+                if word not in table:
+                    automaton.add_word(f" {word} ", (len(word), len(word) + 2, None, None))
+        automaton.make_automaton()
+        return cls(automaton, count, skip_role_titles=skip_role_titles)
+
+    @classmethod
+    def from_taxonomy(cls, taxonomy, **options) -> SkillMatcher:  # taxonomy.Taxonomy
+        return cls.from_entries(taxonomy.entries(), **options)
+
+    # ---- matching -----------------------------------------------------------------
+    def find(self, text: str) -> list[Match]:
+        if not text:
+            return []
+        padded, emap = _prepare(text)
+        chosen: list[tuple[int, int, int, int, _Candidate]] = []
+        ambiguous: list[int] = []
+        # leftmost-longest, non-overlapping matches of " alias " in the doubled text
+        pick = self._pick
+        count_spaces = padded.count
+        roles: list[int] = []  # indexes of matches directly followed by a role noun
+        spaces = 0  # spaces in the doubled text before ``last``
+        last = 0
+        for end_idx, (klen, dlen, bucket, simple) in self._automaton.iter_long(padded):
+            ks = end_idx - dlen + 1  # key start (its leading space) in the doubled text
+            if bucket is None:  # a role noun: does it follow the previous match?
+                if chosen and _follows(padded, chosen[-1][1], ks):
+                    roles.append(len(chosen) - 1)
+                continue
+            p = ks + 1
+            spaces += count_spaces(" ", last, p)
+            last = p
+            o_start = p - 1 - (spaces - 1) // 2  # doubled -> translated position
+            o_end = o_start + klen
+            if emap is not None:
+                o_start, o_end = emap.span(o_start, o_end)
+            if simple is not None:
+                chosen.append((ks, end_idx + 1, o_start, o_end, simple))
+                continue
+            cand = pick(bucket, text, o_start, o_end)
+            if cand is None:
+                continue
+            if cand.needs_context:
+                ambiguous.append(len(chosen))
+            chosen.append((ks, end_idx + 1, o_start, o_end, cand))
+        if not chosen:
+            return []
+        drop = {i for i in ambiguous if not self._has_context(text, chosen, i)}
+        if self.skip_role_titles:
+            drop |= _role_title_matches(text, chosen, roles)
+        if drop:
+            chosen = [c for i, c in enumerate(chosen) if i not in drop]
+        return [Match(c.slug, c.name, os_, oe, text[os_:oe]) for _, _, os_, oe, c in chosen]
+
+    @staticmethod
+    def _pick(bucket: tuple, text: str, o_start: int, o_end: int) -> _Candidate | None:
+        weak = None
+        for cand in bucket:
+            if cand.cased is not None:
+                found = text[o_start:o_end]
+                if found != cand.cased and normalize(found, lower=False) != cand.cased:
+                    # wrong case ("jenkins", "go"): only usable inside a list of skills
+                    if weak is None and _standalone(text, o_start, o_end):
+                        weak = cand._replace(cased="", needs_context=True)
+                    continue
+            if cand.needs_context and not _standalone(text, o_start, o_end):
+                continue
+            return cand
+        return weak
+
+    @staticmethod
+    def _has_context(text: str, chosen: list, i: int) -> bool:
+        _, _, o_start, o_end, _cand = chosen[i]
+        if _cand.cased == "":  # case did not match: a neighbour in a list must vouch for it
+            return _adjacent_skill(text, chosen, i)
+        before_tok = _prev_token(text, o_start)
+        after_tok = _next_token(text, o_end)
+        blocked = after_tok in _BLOCK_AFTER or before_tok in _BLOCK_BEFORE
+        # a neighbouring skill right next to it (a list: "Go, Python") still counts
+        if blocked and not _adjacent_skill(text, chosen, i):
+            return False
+        lo = max(0, o_start - _WINDOW)
+        hi = min(len(text), o_end + _WINDOW)
+        nl = text.rfind("\n", lo, o_start)
+        if nl != -1:
+            lo = nl + 1
+        nl = text.find("\n", o_end, hi)
+        if nl != -1:
+            hi = nl
+        # another skill close by, within the same line
+        for j in (i - 1, i + 1, i - 2, i + 2):
+            if 0 <= j < len(chosen):
+                _, _, s2, e2, c2 = chosen[j]
+                if s2 >= lo and e2 <= hi and c2.slug != _cand.slug and not c2.needs_context:
+                    return True
+        window = _TOKEN_RE.findall((text[lo:o_start] + " " + text[o_end:hi]).lower())
+        return not CONTEXT_WORDS.isdisjoint(window)
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """An ambiguous alias must not be glued to other characters (R&D, C-level, go-getter)."""
+    # a leading dot (".NET") or a bracket is fine; a glued word character is not
+    if start > 1 and text[start - 1] in _GLUE_CHARS and text[start - 2].isalnum():
+        return False
+    return not (end + 1 < len(text) and text[end] in _GLUE_CHARS and text[end + 1].isalnum())
+
+
+_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _prev_token(text: str, pos: int) -> str:
+    seg = text[max(0, pos - 20) : pos]
+    toks = _TOKEN_RE.findall(seg)
+    if not toks or not seg.rstrip().endswith(toks[-1]):
+        return ""
+    return toks[-1].lower()
+
+
+def _next_token(text: str, pos: int) -> str:
+    seg = text[pos : pos + 20]
+    m = _TOKEN_RE.search(seg)
+    if not m or seg[: m.start()].strip():
+        return ""
+    return m.group().lower()
+
+
+def _adjacent_skill(text: str, chosen: list, i: int) -> bool:
+    _, _, o_start, o_end, _ = chosen[i]
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(chosen):
+            _, _, s2, e2, c2 = chosen[j]
+            gap = text[e2:o_start] if j < i else text[o_end:s2]
+            if len(gap) <= 3 and gap.strip() in {",", "/", "|", ";", ""}:
+                return not c2.needs_context
+    return False
+
+
+_TITLE_JOINERS = frozenset(["", "/", "-", "&", ",", "|", "+", "(", ")", "and", "or"])
+_ROLE_AFTER = re.compile(
+    r"[ \t]*[-/]?[ \t]*(?:(?:"
+    + "|".join(sorted(_ROLE_FILLERS))
+    + r")[ \t]+)?(?:"
+    + "|".join(sorted(ROLE_NOUNS))
+    + r")\b",
+    re.IGNORECASE,
+)
+# "Role: Data Engineer", "Job title:\nML Engineer": the value of a title field
+
+
+def _gap_variants(n: int) -> list[tuple[int, ...]]:
+    """Separator widths tried between the words of an alias with ``n`` inner spaces."""
+    if n == 0:
+        return [()]
+    widths = (1, 2, 3) if n <= 2 else (1, 2) if n <= 4 else (1,)
+    return list(itertools.product(widths, repeat=n))
+
+
+def _follows(padded: str, prev_end: int, start: int) -> bool:
+    """Does the word at ``start`` follow the match ending at ``prev_end`` (doubled text),
+    directly or after one filler word ("Full Stack Software Engineer")?"""
+    if prev_end == start:
+        return True
+    return padded[prev_end:start].strip() in _ROLE_FILLERS
+
+
+def _role_title_matches(text: str, chosen: list, roles: list[int]) -> set[int]:
+    """Indexes of matches that are part of a role or team name ("Backend Java Engineer", "our
+    DevOps team") or that fill a "Role:" / "Title:" field of a posting header."""
+    fields = _title_fields(text)
+    drop: set[int] = set()
+    if not roles and not fields:
+        return drop
+    for i in roles:
+        # the normalized text hid punctuation: "Java. Developer" is not a title
+        if _ROLE_AFTER.match(text, chosen[i][3]) is None:
+            continue
+        drop.add(i)
+        # a run of skills before it belongs to the same title: "Backend Java Engineer"
+        j = i - 1
+        while j >= 0 and text[chosen[j][3] : chosen[j + 1][2]].strip().lower() in _TITLE_JOINERS:
+            drop.add(j)
+            j -= 1
+    if fields:
+        f_starts = [a for a, _ in fields]
+        for i, c in enumerate(chosen):
+            j = bisect.bisect_right(f_starts, c[2]) - 1
+            if j >= 0 and c[2] < fields[j][1]:
+                drop.add(i)
+    return drop
+
+
+_TITLE_FIELD = re.compile(
+    r"(?:roles?|title|position)[ \t]*:[ \t]*(?:\n[ \t]*)?([^:\n]{1,80})", re.IGNORECASE
+)
+
+
+def _title_fields(text: str) -> list[tuple[int, int]]:
+    """Spans of the values of "Role:" / "Job title:" / "Position:" header fields."""
+    if ":" not in text:
+        return []
+    out = []
+    lower = text.lower()
+    for word in ("role", "title", "position"):
+        pos = lower.find(word)
+        while pos != -1:
+            m = _TITLE_FIELD.match(text, pos)
+            if m and (pos == 0 or not text[pos - 1].isalnum()):
+                out.append(m.span(1))
+            pos = lower.find(word, pos + 1)
+    out.sort()
+    return out

@@ -1,0 +1,297 @@
+"""Writes to the taxonomy, and tagging postings with the skills found in their text."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from postings.models import Posting
+from skills.extraction import AliasEntry, SkillMatcher, Taxonomy, normalize
+from skills.models import Alias, Category, PostingSkill, Skill, Source, TaxonomyVersion
+
+# ---------------------------------------------------------------------------------------------
+# The taxonomy
+# ---------------------------------------------------------------------------------------------
+
+
+def _taxonomy_state() -> TaxonomyVersion:
+    row, _ = TaxonomyVersion.objects.get_or_create(id=1)
+    return row
+
+
+def taxonomy_version() -> int:
+    return _taxonomy_state().version
+
+
+def taxonomy_bump() -> int:
+    """Record a taxonomy change; postings tagged with an older version get re-tagged."""
+    TaxonomyVersion.objects.get_or_create(id=1)
+    TaxonomyVersion.objects.filter(id=1).update(version=F("version") + 1, changed_at=timezone.now())
+    return taxonomy_version()
+
+
+def alias_key_check(*, text: str, skill: Skill, exclude_pk: int | None = None) -> str:
+    """The normalized key for `text` as an alias of `skill`; ValidationError naming both skills
+    when the text already means another one."""
+    key = normalize(text)
+    if not key:
+        raise ValidationError({"text": "An alias needs at least one letter or digit."})
+    clash = Alias.objects.select_related("skill").filter(key=key).exclude(pk=exclude_pk).first()
+    if clash is not None:
+        if clash.skill_id == skill.id:
+            raise ValidationError({"text": f'"{text}" is already an alias of {skill.name}.'})
+        raise ValidationError(
+            {
+                "text": f'"{text}" collides with "{clash.text}", an alias of {clash.skill.name}; '
+                f"it cannot also mean {skill.name}."
+            }
+        )
+    return key
+
+
+def alias_create(
+    *, skill: Skill, text: str, case_sensitive: bool = False, needs_context: bool = False
+) -> Alias:
+    """Add a way of writing `skill`. Refused when the text already means another skill."""
+    key = alias_key_check(text=text, skill=skill)
+    alias = Alias.objects.create(
+        skill=skill, text=text, key=key, case_sensitive=case_sensitive, needs_context=needs_context
+    )
+    taxonomy_bump()
+    return alias
+
+
+@dataclass
+class LoadResult:
+    categories: int = 0
+    skills: int = 0
+    aliases: int = 0
+    collisions: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def taxonomy_load(*, taxonomy: Taxonomy) -> LoadResult:
+    """Add the categories, skills and aliases of `taxonomy` that the database lacks.
+
+    Adds only: what admins changed or added in the database is kept as it is, so `make run`
+    can load the shipped file every time. An alias whose text already means another skill is
+    skipped and reported.
+    """
+    result = LoadResult()
+    categories = {c.slug: c for c in Category.objects.all()}
+    for position, cat in enumerate(taxonomy.categories):
+        if cat.slug not in categories:
+            categories[cat.slug] = Category.objects.create(
+                slug=cat.slug, name=cat.name, position=position
+            )
+            result.categories += 1
+
+    skills = {s.slug: s for s in Skill.objects.all()}
+    new_skills = [
+        Skill(
+            slug=s.slug,
+            name=s.name,
+            category=categories[s.category],
+            description=s.description,
+        )
+        for s in taxonomy.skills
+        if s.slug not in skills
+    ]
+    for skill in Skill.objects.bulk_create(new_skills):
+        skills[skill.slug] = skill
+    result.skills = len(new_skills)
+    created = {s.slug for s in new_skills}
+    # Parents only for skills created now: an admin may have re-parented the others.
+    for s in taxonomy.skills:
+        if s.slug in created and s.parent and s.parent in skills:
+            Skill.objects.filter(pk=skills[s.slug].pk).update(parent=skills[s.parent])
+
+    taken = dict(Alias.objects.values_list("key", "skill_id"))
+    names = {skill_id: name for name, skill_id in ((s.name, s.id) for s in skills.values())}
+    new_aliases = []
+    for s in taxonomy.skills:
+        skill = skills[s.slug]
+        canonical_key = normalize(s.name)
+        for alias in s.all_aliases():
+            key = normalize(alias.text)
+            if not key:
+                continue
+            owner = taken.get(key)
+            if owner is not None:
+                if owner != skill.id:
+                    result.collisions.append(
+                        f'"{alias.text}" of {skill.name} collides with an alias of {names[owner]}'
+                    )
+                continue
+            taken[key] = skill.id
+            new_aliases.append(
+                Alias(
+                    skill=skill,
+                    text=alias.text,
+                    key=key,
+                    case_sensitive=alias.case_sensitive,
+                    needs_context=alias.needs_context,
+                    is_canonical=key == canonical_key and s.slug in created,
+                )
+            )
+    Alias.objects.bulk_create(new_aliases)
+    result.aliases = len(new_aliases)
+    if result.categories or result.skills or result.aliases:
+        taxonomy_bump()
+    return result
+
+
+def taxonomy_entries() -> list[AliasEntry]:
+    """The active taxonomy as matcher entries."""
+    rows = Alias.objects.filter(skill__is_active=True).values_list(
+        "skill__slug", "skill__name", "text", "case_sensitive", "needs_context"
+    )
+    return [AliasEntry(*row) for row in rows]
+
+
+_matcher_lock = threading.Lock()
+_matcher_cache: dict[tuple, tuple[int, SkillMatcher, dict[str, int]]] = {}
+
+
+def current_matcher() -> tuple[int, SkillMatcher, dict[str, int]]:
+    """(taxonomy version, matcher, slug -> skill id), rebuilt only when the version changes.
+
+    Building takes a fraction of a second, so a worker builds it once per taxonomy change
+    instead of once per posting.
+    """
+    state = _taxonomy_state()
+    # The change time is part of the key: a restored or rolled-back database can show a
+    # version number again with different skills behind it.
+    key = (state.version, state.changed_at)
+    with _matcher_lock:
+        cached = _matcher_cache.get(key)
+        if cached is None:
+            entries = taxonomy_entries()
+            ids = dict(Skill.objects.values_list("slug", "id"))
+            cached = (state.version, SkillMatcher.from_entries(entries), ids)
+            _matcher_cache.clear()
+            _matcher_cache[key] = cached
+    return cached
+
+
+# ---------------------------------------------------------------------------------------------
+# Tagging postings
+# ---------------------------------------------------------------------------------------------
+
+
+def postings_tag(
+    *, posting_ids: list[int], on_progress: Callable[[int], None] | None = None
+) -> int:
+    """Extract and store the skills of these postings; return how many were tagged.
+
+    Safe to run twice and for any mix of new and old postings: the extracted rows of each
+    posting are replaced as a whole, rows an employer or admin made are kept, and a skill an
+    admin removed (a `removed` row) is never added back. `tagged_at` records the
+    text_updated_at of the text that was read, so an edit that lands while this runs leaves
+    the posting visibly stale for the sweep rather than wrongly marked fresh.
+    """
+    if not posting_ids:
+        return 0
+    version, matcher, skill_ids = current_matcher()
+    rows = list(
+        Posting.objects.filter(id__in=posting_ids).values_list(
+            "id", "description", "text_updated_at"
+        )
+    )
+    if not rows:
+        return 0
+    ids = [row[0] for row in rows]
+    with transaction.atomic():
+        kept: dict[int, dict[int, str]] = {}
+        for posting_id, skill_id, source in (
+            PostingSkill.objects.filter(posting_id__in=ids)
+            .exclude(source=Source.EXTRACTED)
+            .values_list("posting_id", "skill_id", "source")
+        ):
+            kept.setdefault(posting_id, {})[skill_id] = source
+
+        extracted_lines, summary_lines = [], []
+        now = timezone.now().isoformat()
+        for posting_id, description, text_updated_at in rows:
+            manual = kept.get(posting_id, {})
+            found = {skill_ids[m.slug] for m in matcher.find(description) if m.slug in skill_ids}
+            new = sorted(found - manual.keys())
+            extracted_lines.extend(f"{posting_id}\t{s}\t{now}\n" for s in new)
+            tags = sorted(
+                set(new) | {s for s, source in manual.items() if source != Source.REMOVED}
+            )
+            summary_lines.append(
+                f"{posting_id}\t{{{','.join(map(str, tags))}}}\t{text_updated_at.isoformat()}\n"
+            )
+
+        with connection.cursor() as cursor:
+            PostingSkill.objects.filter(posting_id__in=ids, source=Source.EXTRACTED).delete()
+            raw = cursor.connection.cursor()
+            cursor.execute(
+                "CREATE TEMP TABLE tag_load (posting_id bigint, skill_id bigint, created_at "
+                "timestamptz)"
+            )
+            raw.copy_expert("COPY tag_load FROM STDIN", io.StringIO("".join(extracted_lines)))
+            cursor.execute(
+                "INSERT INTO skills_postingskill (posting_id, skill_id, source, taxonomy_version, "
+                "created_at) SELECT posting_id, skill_id, %s, %s, created_at FROM tag_load",
+                [Source.EXTRACTED, version],
+            )
+            cursor.execute(
+                "CREATE TEMP TABLE tag_summary (id bigint, skill_ids bigint[], text_at timestamptz)"
+            )
+            raw.copy_expert("COPY tag_summary FROM STDIN", io.StringIO("".join(summary_lines)))
+            cursor.execute(
+                "UPDATE postings_posting p SET skill_ids = s.skill_ids, tagged_at = s.text_at, "
+                "tagged_version = %s FROM tag_summary s WHERE p.id = s.id",
+                [version],
+            )
+            # Dropped here, not ON COMMIT: inside an outer transaction there is no commit yet.
+            cursor.execute("DROP TABLE tag_load, tag_summary")
+    if on_progress:
+        on_progress(len(rows))
+    return len(rows)
+
+
+def posting_enqueue_tagging(*, posting_id: int) -> None:
+    """Tag the posting once the current transaction commits (never before its row exists)."""
+    from skills.tasks import tag_posting
+
+    transaction.on_commit(lambda: tag_posting.delay(posting_id))
+
+
+@transaction.atomic
+def skill_merge(*, source: Skill, target: Skill) -> Skill:
+    """Fold `source` into `target`; return target.
+
+    Nothing is lost: source's aliases (its name among them) become target's, its children are
+    re-parented, its posting tags move over (where a posting has both, target's row stands),
+    and the postings' indexed skill arrays are rewritten. Then source is deleted.
+    """
+    if source.pk == target.pk:
+        raise ValidationError("A skill cannot be merged into itself.")
+    if target.parent_id == source.pk:
+        Skill.objects.filter(pk=target.pk).update(parent=source.parent_id)
+    Alias.objects.filter(skill=source).update(skill=target, is_canonical=False)
+    Skill.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
+    both = PostingSkill.objects.filter(skill=target).values("posting_id")
+    PostingSkill.objects.filter(skill=source, posting_id__in=both).delete()
+    PostingSkill.objects.filter(skill=source).update(skill=target)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE postings_posting SET skill_ids = ARRAY(SELECT DISTINCT unnest("
+            "array_replace(skill_ids, %s::bigint, %s::bigint)) ORDER BY 1) "
+            "WHERE skill_ids @> ARRAY[%s::bigint]",
+            [source.pk, target.pk, source.pk],
+        )
+    source.delete()
+    taxonomy_bump()
+    target.refresh_from_db()
+    return target

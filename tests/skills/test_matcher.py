@@ -1,0 +1,280 @@
+"""Unit tests for the pure-Python skill matcher and the shipped taxonomy (no database)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from skills.extraction.cli import run as cli_run
+from skills.extraction.matcher import AliasEntry, SkillMatcher, normalize
+from skills.extraction.taxonomy import DEFAULT_TAXONOMY_PATH, Taxonomy, TaxonomyError
+
+pytestmark = []
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return Taxonomy.load(DEFAULT_TAXONOMY_PATH)
+
+
+@pytest.fixture(scope="module")
+def matcher(taxonomy: Taxonomy) -> SkillMatcher:
+    return SkillMatcher.from_taxonomy(taxonomy)
+
+
+def fullwidth(ascii_text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) for c in ascii_text)
+
+
+def slugs(matcher: SkillMatcher, text: str) -> list[str]:
+    return [m.slug for m in matcher.find(text)]
+
+
+# ---- aliases and canonical skills ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("We use sklearn daily.", "scikit-learn"),
+        ("Experience with Scikit-Learn.", "scikit-learn"),
+        ("scikit learn or scikit_learn", "scikit-learn"),
+        ("Deploy to k8s clusters.", "kubernetes"),
+        ("Fine-tune LLMs for search.", "large-language-models"),
+        ("large language models", "large-language-models"),
+        ("nodejs services", "nodejs"),
+        ("Node.js services", "nodejs"),
+        ("node js services", "nodejs"),
+        ("GCP or Google Cloud", "gcp"),
+        ("Strong PyTorch skills", "pytorch"),
+        ("CNNs and RNNs", "cnn"),
+    ],
+)
+def test_alias_maps_to_canonical_skill(matcher: SkillMatcher, text: str, slug: str) -> None:
+    assert slug in slugs(matcher, text)
+
+
+def test_normalization_is_symmetric() -> None:
+    assert normalize("Scikit-Learn") == normalize("scikit learn") == normalize("scikit_learn")
+    assert normalize("Node.js") == normalize("node js")
+    assert normalize("CI / CD") == normalize("CI/CD")
+    assert normalize(fullwidth("PyTorch")) == "pytorch"  # NFKC
+
+
+# ---- longest match, whole words ----------------------------------------------------------
+
+
+def test_longest_match_wins(matcher: SkillMatcher) -> None:
+    found = matcher.find("Deploy on Google Cloud Platform.")
+    assert [(m.slug, m.text) for m in found] == [("gcp", "Google Cloud Platform")]
+
+
+def test_machine_learning_engineer_is_machine_learning_not_learning(taxonomy) -> None:
+    m = SkillMatcher.from_taxonomy(taxonomy, skip_role_titles=False)
+    found = m.find("We hire a machine learning engineer.")
+    assert [(x.slug, x.text) for x in found] == [("machine-learning", "machine learning")]
+
+
+def test_role_titles_are_skipped_by_default(matcher: SkillMatcher) -> None:
+    assert slugs(matcher, "Senior Java Developer") == []
+    assert slugs(matcher, "Join our DevOps team.") == []
+    assert slugs(matcher, "Role: Backend Python Engineer") == []
+    assert slugs(matcher, "You know Java and Python.") == ["java", "python"]
+
+
+def test_whole_words_only(matcher: SkillMatcher) -> None:
+    assert "rust" not in slugs(matcher, "We trust our Rust programmers.")[:0] + slugs(
+        matcher, "We trust each other."
+    )
+    assert slugs(matcher, "JavaScript") == ["javascript"]
+    assert "java" not in slugs(matcher, "JavaScript and TypeScript")
+    assert slugs(matcher, "C++ and C#") == ["cpp", "csharp"]
+
+
+def test_leftmost_longest_non_overlapping() -> None:
+    entries = [
+        AliasEntry("ml", "Machine learning", "machine learning"),
+        AliasEntry("learning", "Learning", "learning"),
+        AliasEntry("lt", "Learning to rank", "learning to rank"),
+    ]
+    m = SkillMatcher.from_entries(entries, skip_role_titles=False)
+    found = m.find("machine learning to rank")
+    assert [(x.slug, x.start, x.end) for x in found] == [("ml", 0, 16)]
+
+
+# ---- offsets -----------------------------------------------------------------------------
+
+
+def test_offsets_point_into_original_text(matcher: SkillMatcher) -> None:
+    text = "Skills:  Python ,   scikit - learn\n\nand  CI / CD."
+    for m in matcher.find(text):
+        assert text[m.start : m.end] == m.text
+    assert [m.text for m in matcher.find(text)] == ["Python", "scikit - learn", "CI / CD"]
+
+
+def test_offsets_after_unicode_normalization(matcher: SkillMatcher) -> None:
+    # curly quotes, trade mark, ligature, vulgar fraction, em dash, ellipsis
+    text = (
+        f"\u201c{fullwidth('Python')}\u201d \u2122 and \ufb01ne \u00bd PyTorch"
+        " \u2014 and Kubernetes\u2026 ok"
+    )
+    found = matcher.find(text)
+    assert [m.slug for m in found] == ["python", "pytorch", "kubernetes"]
+    for m in found:
+        assert text[m.start : m.end] == m.text
+    assert found[0].text == fullwidth("Python")
+    assert found[1].text == "PyTorch"
+
+
+# ---- ambiguous aliases -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our R&D department is growing.",
+        "You are a go-getter.",
+        "Let's go!",
+        "You will Excel at customer care.",
+        "Report to C-level executives and the C-suite.",
+        "We closed our Series C round.",
+        "Spark joy and swift delivery.",
+        "Please send your CV.",
+    ],
+)
+def test_ambiguous_aliases_without_context_do_not_tag(matcher: SkillMatcher, text: str) -> None:
+    found = {m.slug for m in matcher.find(text)}
+    assert not found & {"r-language", "go", "excel", "c-language", "spark", "swift"}, found
+    assert "computer-vision" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Experience in R and Python.", "r-language"),
+        ("Services written in Go.", "go"),
+        ("Strong C++ skills", "cpp"),
+        ("We use C# on .NET", "csharp"),
+        ("Programming in C and assembly.", "c-language"),
+        ("Big data with Spark and Hadoop", "spark"),
+        ("Advanced Excel skills and SQL", "excel"),
+        ("Technologies: python go docker", "go"),
+    ],
+)
+def test_ambiguous_aliases_with_context_tag(matcher: SkillMatcher, text: str, slug: str) -> None:
+    assert slug in slugs(matcher, text)
+
+
+# ---- robustness --------------------------------------------------------------------------
+
+
+def test_empty_and_blank_text(matcher: SkillMatcher) -> None:
+    assert matcher.find("") == []
+    assert matcher.find("   \n\t ") == []
+    assert matcher.find("...!!!") == []
+
+
+def test_one_megabyte_text(matcher: SkillMatcher) -> None:
+    chunk = "We need Python, Docker and Kubernetes experience; nice: PyTorch. "
+    text = chunk * (1_000_000 // len(chunk) + 1)
+    assert len(text) >= 1_000_000
+    found = matcher.find(text)
+    assert len(found) == 4 * (1_000_000 // len(chunk) + 1)
+    last = found[-1]
+    assert text[last.start : last.end] == last.text == "PyTorch"
+
+
+def test_non_english_and_emoji(matcher: SkillMatcher) -> None:
+    text = "Wir suchen Entwickler:innen mit Python 🐍 und Kubernetes ☸️. 日本語 テキスト Docker"
+    found = matcher.find(text)
+    assert [m.slug for m in found] == ["python", "kubernetes", "docker"]
+    for m in found:
+        assert text[m.start : m.end] == m.text
+    assert matcher.find("Размещение 🚀🚀 без навыков") == []
+
+
+def test_html_markup_is_a_separator(matcher: SkillMatcher) -> None:
+    html = '<script src="python.js"></script><div class="java">Know <b>Python</b>&amp;SQL</div>'
+    found = matcher.find(html)
+    assert [(m.slug, m.text) for m in found] == [("python", "Python"), ("sql", "SQL")]
+    for m in found:
+        assert html[m.start : m.end] == m.text
+
+
+# ---- CLI ---------------------------------------------------------------------------------
+
+
+def test_cli_reports_malformed_lines_and_continues(matcher: SkillMatcher) -> None:
+    stdin = io.StringIO(
+        '{"id": 1, "text": "Python"}\nnot json\n{"id": 2}\n{"id": 3, "text": "k8s"}\n'
+    )
+    out, err = io.StringIO(), io.StringIO()
+    errors = cli_run(stdin, out, err, matcher)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["id"] for r in rows] == [1, 3]
+    assert rows[0]["skills"][0] == {
+        "slug": "python",
+        "name": "Python",
+        "start": 0,
+        "end": 6,
+        "text": "Python",
+    }
+    assert errors == 2
+    assert "line 2" in err.getvalue() and "line 3" in err.getvalue()
+
+
+# ---- the shipped taxonomy ----------------------------------------------------------------
+
+
+def test_shipped_taxonomy_integrity(taxonomy: Taxonomy) -> None:
+    assert taxonomy.problems() == []
+    slugs_ = [s.slug for s in taxonomy.skills]
+    assert len(slugs_) == len(set(slugs_))
+    assert len(taxonomy.skills) >= 400
+    assert taxonomy.alias_count() >= 2000
+    index = taxonomy.by_slug()
+    for skill in taxonomy.skills:
+        assert skill.description
+        seen, cur = {skill.slug}, skill.parent
+        while cur is not None:
+            assert cur in index, f"{skill.slug}: unknown parent {cur}"
+            assert cur not in seen, f"cycle through {cur}"
+            seen.add(cur)
+            cur = index[cur].parent
+
+
+def test_shipped_taxonomy_covers_core_ml_skills(matcher: SkillMatcher) -> None:
+    text = (
+        "Python, R, Java, C++, SQL, Scala, Julia, JavaScript, TensorFlow, Keras, PyTorch, "
+        "scikit-learn, linear algebra, calculus, probability and statistics, Bayesian "
+        "statistics, data cleaning, normalization, feature engineering, CNNs, RNNs, GANs, "
+        "transformers, NLP, computer vision, reinforcement learning, signal processing, AWS, "
+        "Azure, Google Cloud, Hadoop, Spark, Kafka, MapReduce, Git, Docker, Kubernetes, CUDA, "
+        "cross-validation, hyperparameter tuning, model deployment, A/B testing, data "
+        "modelling, communication skills"
+    )
+    found = matcher.find(text)
+    assert len(found) == text.count(",") + 1, [m.text for m in found]
+
+
+def test_alias_collision_is_reported_with_both_names() -> None:
+    data = {
+        "version": 1,
+        "categories": [{"slug": "c", "name": "C"}],
+        "skills": [
+            {"slug": "a", "name": "Alpha", "category": "c", "aliases": ["shared-name"]},
+            {"slug": "b", "name": "Beta", "category": "c", "aliases": ["Shared Name"]},
+            {"slug": "d", "name": "Delta", "category": "c", "parent": "e"},
+            {"slug": "e", "name": "Epsilon", "category": "c", "parent": "d"},
+            {"slug": "f", "name": "Phi", "category": "c", "parent": "missing"},
+        ],
+    }
+    tax = Taxonomy.from_dict(data)
+    problems = "\n".join(tax.problems())
+    assert "Alpha" in problems and "Beta" in problems and "collision" in problems
+    assert "cycle" in problems
+    assert "unknown parent 'missing'" in problems
+    with pytest.raises(TaxonomyError):
+        tax.validate()

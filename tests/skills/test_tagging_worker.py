@@ -1,0 +1,35 @@
+"""A posting saved in a transaction is tagged by a real worker once that transaction commits."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import transaction
+
+from postings.models import Posting
+from skills.extraction import Taxonomy
+from skills.services import posting_enqueue_tagging, taxonomy_load
+from tests.factories import PostingFactory
+from tests.skills.test_tagging import SMALL
+
+
+@pytest.mark.e2e
+def test_a_new_posting_is_tagged_by_the_worker_after_commit(celery_worker_process):
+    taxonomy_load(taxonomy=Taxonomy.from_dict(SMALL))
+    with transaction.atomic():
+        posting = PostingFactory(description="Train PyTorch models and deploy them on k8s.")
+        posting_enqueue_tagging(posting_id=posting.pk)
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        posting.refresh_from_db()
+        if posting.tagged_at is not None:
+            break
+        time.sleep(0.05)
+    assert posting.tagged_at == posting.text_updated_at
+    assert set(posting.posting_skills.values_list("skill__slug", flat=True)) == {
+        "pytorch",
+        "kubernetes",
+    }
+    assert Posting.objects.needing_tags(posting.tagged_version).count() == 0
