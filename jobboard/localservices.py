@@ -362,6 +362,9 @@ def main(argv: list[str]) -> int:
         if not env.get("SECRET_KEY"):
             env["SECRET_KEY"] = secrets.token_urlsafe(50) if ephemeral else secret_key_file()
         proc = subprocess.Popen(cmd, env=env)
+        # A plain SIGTERM (CI cancelling, `kill`) goes to the command; once it has exited the
+        # servers are stopped below as on any other exit.
+        signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
         try:
             return proc.wait()
         except KeyboardInterrupt:

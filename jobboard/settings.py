@@ -174,7 +174,10 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Bulk re-tagging has its own queue so new postings are never stuck behind it.
-CELERY_TASK_ROUTES = {"skills.tasks.tag_postings_batch": {"queue": "retag"}}
+CELERY_TASK_ROUTES = {
+    "skills.tasks.tag_postings_batch": {"queue": "retag"},
+    "skills.tasks.tag_postings_range": {"queue": "retag"},
+}
 # An unacknowledged message returns to the queue after this long (a worker that died mid-task).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

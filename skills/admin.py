@@ -13,7 +13,13 @@ from django.utils.safestring import mark_safe
 
 from skills.extraction import normalize
 from skills.models import Alias, Category, Skill
-from skills.services import alias_key_check, current_matcher, skill_merge, taxonomy_bump
+from skills.services import (
+    alias_key_check,
+    current_matcher,
+    retag_progress,
+    skill_merge,
+    taxonomy_changed,
+)
 
 
 class AliasForm(forms.ModelForm):
@@ -107,7 +113,7 @@ class SkillAdmin(admin.ModelAdmin):
             else:
                 Alias.objects.create(skill=skill, text=skill.name, key=key, is_canonical=True)
         # Any change re-tags postings in the background (the sweep compares versions).
-        taxonomy_bump()
+        taxonomy_changed()
 
     @admin.action(description="Merge the selected skills into another skill")
     def merge_into(self, request: HttpRequest, queryset) -> HttpResponse | None:
@@ -125,6 +131,10 @@ class SkillAdmin(admin.ModelAdmin):
             {**self.admin_site.each_context(request), "skills": queryset, "form": form,
              "title": "Merge skills", "opts": self.model._meta},
         )  # fmt: skip
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "retag": retag_progress()}
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         return [

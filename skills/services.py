@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -37,6 +36,15 @@ def taxonomy_bump() -> int:
     return taxonomy_version()
 
 
+def taxonomy_changed() -> int:
+    """Record a taxonomy change and re-tag every posting in the background after commit."""
+    version = taxonomy_bump()
+    from skills.tasks import retag_all
+
+    transaction.on_commit(lambda: retag_all.delay(version))
+    return version
+
+
 def alias_key_check(*, text: str, skill: Skill, exclude_pk: int | None = None) -> str:
     """The normalized key for `text` as an alias of `skill`; ValidationError naming both skills
     when the text already means another one."""
@@ -64,7 +72,7 @@ def alias_create(
     alias = Alias.objects.create(
         skill=skill, text=text, key=key, case_sensitive=case_sensitive, needs_context=needs_context
     )
-    taxonomy_bump()
+    taxonomy_changed()
     return alias
 
 
@@ -144,7 +152,7 @@ def taxonomy_load(*, taxonomy: Taxonomy) -> LoadResult:
     Alias.objects.bulk_create(new_aliases)
     result.aliases = len(new_aliases)
     if result.categories or result.skills or result.aliases:
-        taxonomy_bump()
+        taxonomy_changed()
     return result
 
 
@@ -187,76 +195,90 @@ def current_matcher() -> tuple[int, SkillMatcher, dict[str, int]]:
 
 
 def postings_tag(
-    *, posting_ids: list[int], on_progress: Callable[[int], None] | None = None
+    *,
+    posting_ids: list[int] | None = None,
+    id_range: tuple[int, int] | None = None,
+    only_stale: bool = False,
 ) -> int:
-    """Extract and store the skills of these postings; return how many were tagged.
+    """Extract and store the skills of some postings; return how many were tagged.
 
-    Safe to run twice and for any mix of new and old postings: the extracted rows of each
-    posting are replaced as a whole, rows an employer or admin made are kept, and a skill an
-    admin removed (a `removed` row) is never added back. `tagged_at` records the
-    text_updated_at of the text that was read, so an edit that lands while this runs leaves
-    the posting visibly stale for the sweep rather than wrongly marked fresh.
+    Give `posting_ids`, or `id_range` (lo <= id < hi) for bulk re-tags, whose messages then
+    stay small; `only_stale` skips postings already tagged from their current text with the
+    current taxonomy, so a re-delivered batch costs little.
+
+    Safe to run twice and for any mix of new and old postings. Only differences are written:
+    extracted rows that no longer match are deleted and new ones inserted, rows an employer
+    or admin made are kept, and a skill an admin removed (a `removed` row) is never added back.
+    `tagged_at` records the text_updated_at of the text that was read, so an edit that lands
+    while this runs leaves the posting visibly stale for the sweep rather than marked fresh.
     """
-    if not posting_ids:
-        return 0
     version, matcher, skill_ids = current_matcher()
-    rows = list(
-        Posting.objects.filter(id__in=posting_ids).values_list(
-            "id", "description", "text_updated_at"
-        )
-    )
+    postings = Posting.objects.all()
+    if posting_ids is not None:
+        postings = postings.filter(id__in=posting_ids)
+    if id_range is not None:
+        postings = postings.filter(id__gte=id_range[0], id__lt=id_range[1])
+    if only_stale:
+        postings = postings.needing_tags(version)
+    rows = list(postings.values_list("id", "description", "text_updated_at"))
     if not rows:
         return 0
     ids = [row[0] for row in rows]
     with transaction.atomic():
-        kept: dict[int, dict[int, str]] = {}
-        for posting_id, skill_id, source in (
-            PostingSkill.objects.filter(posting_id__in=ids)
-            .exclude(source=Source.EXTRACTED)
-            .values_list("posting_id", "skill_id", "source")
-        ):
-            kept.setdefault(posting_id, {})[skill_id] = source
+        existing: dict[int, dict[int, str]] = {}
+        for posting_id, skill_id, source in PostingSkill.objects.filter(
+            posting_id__in=ids
+        ).values_list("posting_id", "skill_id", "source"):
+            existing.setdefault(posting_id, {})[skill_id] = source
 
-        extracted_lines, summary_lines = [], []
+        inserts, deletes, summary = [], [], []
         now = timezone.now().isoformat()
         for posting_id, description, text_updated_at in rows:
-            manual = kept.get(posting_id, {})
+            current = existing.get(posting_id, {})
             found = {skill_ids[m.slug] for m in matcher.find(description) if m.slug in skill_ids}
-            new = sorted(found - manual.keys())
-            extracted_lines.extend(f"{posting_id}\t{s}\t{now}\n" for s in new)
+            extracted = {s for s, source in current.items() if source == Source.EXTRACTED}
+            inserts.extend(f"{posting_id}\t{s}\t{now}\n" for s in sorted(found - current.keys()))
+            deletes.extend((posting_id, s) for s in extracted - found)
             tags = sorted(
-                set(new) | {s for s, source in manual.items() if source != Source.REMOVED}
+                found - {s for s, src in current.items() if src == Source.REMOVED}
+                | {s for s, src in current.items() if src in (Source.EMPLOYER, Source.CONFIRMED)}
             )
-            summary_lines.append(
-                f"{posting_id}\t{{{','.join(map(str, tags))}}}\t{text_updated_at.isoformat()}\n"
-            )
+            array = "{" + ",".join(map(str, tags)) + "}"
+            summary.append(f"{posting_id}\t{array}\t{text_updated_at.isoformat()}\n")
 
         with connection.cursor() as cursor:
-            PostingSkill.objects.filter(posting_id__in=ids, source=Source.EXTRACTED).delete()
             raw = cursor.connection.cursor()
-            cursor.execute(
-                "CREATE TEMP TABLE tag_load (posting_id bigint, skill_id bigint, created_at "
-                "timestamptz)"
-            )
-            raw.copy_expert("COPY tag_load FROM STDIN", io.StringIO("".join(extracted_lines)))
-            cursor.execute(
-                "INSERT INTO skills_postingskill (posting_id, skill_id, source, taxonomy_version, "
-                "created_at) SELECT posting_id, skill_id, %s, %s, created_at FROM tag_load",
-                [Source.EXTRACTED, version],
-            )
+            if deletes:
+                cursor.execute(
+                    "DELETE FROM skills_postingskill d USING unnest(%s::bigint[], %s::bigint[]) "
+                    "AS x(posting_id, skill_id) WHERE d.posting_id = x.posting_id "
+                    "AND d.skill_id = x.skill_id AND d.source = %s",
+                    [[p for p, _ in deletes], [k for _, k in deletes], Source.EXTRACTED],
+                )
+            if inserts:
+                cursor.execute(
+                    "CREATE TEMP TABLE tag_load (posting_id bigint, skill_id bigint, "
+                    "created_at timestamptz)"
+                )
+                raw.copy_expert("COPY tag_load FROM STDIN", io.StringIO("".join(inserts)))
+                cursor.execute(
+                    "INSERT INTO skills_postingskill (posting_id, skill_id, source, "
+                    "taxonomy_version, created_at) SELECT posting_id, skill_id, %s, %s, "
+                    "created_at FROM tag_load ON CONFLICT (posting_id, skill_id) DO NOTHING",
+                    [Source.EXTRACTED, version],
+                )
+                cursor.execute("DROP TABLE tag_load")
             cursor.execute(
                 "CREATE TEMP TABLE tag_summary (id bigint, skill_ids bigint[], text_at timestamptz)"
             )
-            raw.copy_expert("COPY tag_summary FROM STDIN", io.StringIO("".join(summary_lines)))
+            raw.copy_expert("COPY tag_summary FROM STDIN", io.StringIO("".join(summary)))
             cursor.execute(
                 "UPDATE postings_posting p SET skill_ids = s.skill_ids, tagged_at = s.text_at, "
                 "tagged_version = %s FROM tag_summary s WHERE p.id = s.id",
                 [version],
             )
             # Dropped here, not ON COMMIT: inside an outer transaction there is no commit yet.
-            cursor.execute("DROP TABLE tag_load, tag_summary")
-    if on_progress:
-        on_progress(len(rows))
+            cursor.execute("DROP TABLE tag_summary")
     return len(rows)
 
 
@@ -292,6 +314,35 @@ def skill_merge(*, source: Skill, target: Skill) -> Skill:
             [source.pk, target.pk, source.pk],
         )
     source.delete()
-    taxonomy_bump()
+    taxonomy_changed()
     target.refresh_from_db()
     return target
+
+
+@dataclass
+class RetagProgress:
+    version: int
+    total: int
+    pending: int
+
+    @property
+    def done(self) -> int:
+        return self.total - self.pending
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(self.done * 100 / self.total)
+
+    @property
+    def running(self) -> bool:
+        return self.pending > 0
+
+
+def retag_progress() -> RetagProgress:
+    """How far the background re-tag for the current taxonomy version has come."""
+    version = taxonomy_version()
+    return RetagProgress(
+        version=version,
+        total=Posting.objects.count(),
+        pending=Posting.objects.needing_tags(version).count(),
+    )

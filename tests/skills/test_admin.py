@@ -93,3 +93,16 @@ def test_seekers_and_visitors_cannot_reach_curation(client, seeker, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_skill_list_shows_retag_progress(client, admin_user, taxonomy):  # noqa: F811
+    from skills.services import postings_tag
+    from tests.factories import PostingFactory
+
+    done, _pending = PostingFactory.create_batch(2)
+    postings_tag(posting_ids=[done.pk])
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:skills_skill_changelist")).content.decode()
+    assert f"Re-tagging postings for taxonomy version {taxonomy_version()}:" in html
+    assert "1 of 2 done (50%)" in html
+    assert '<meta http-equiv="refresh" content="5">' in html

@@ -257,3 +257,50 @@ def test_a_skill_cannot_be_merged_into_itself(taxonomy):
 
     with pytest.raises(ValidationError, match="cannot be merged into itself"):
         skill_merge(source=taxonomy["python"], target=taxonomy["python"])
+
+
+def test_a_taxonomy_change_queues_a_retag_of_every_id_range(taxonomy, monkeypatch):
+    from skills import tasks
+
+    postings = PostingFactory.create_batch(3)
+    queued = []
+    monkeypatch.setattr(tasks, "RETAG_BATCH", 2)
+    monkeypatch.setattr(
+        tasks.tag_postings_range, "apply_async", lambda args, queue: queued.append((args, queue))
+    )
+    version = taxonomy_version()
+
+    assert tasks.retag_all(version) == 2
+
+    lo = postings[0].pk
+    assert queued == [((lo, lo + 2), "retag"), ((lo + 2, lo + 4), "retag")]
+    queued.clear()
+    taxonomy_bump()
+    assert tasks.retag_all(version) == 0  # superseded by the newer change's own re-tag
+    assert queued == []
+
+
+def test_a_range_retag_touches_only_stale_postings(taxonomy):
+    done, stale = PostingFactory.create_batch(2, description="PyTorch")
+    postings_tag(posting_ids=[done.pk])
+    done.refresh_from_db()
+    tagged_at = done.tagged_at
+
+    assert postings_tag(id_range=(done.pk, stale.pk + 1), only_stale=True) == 1
+
+    stale.refresh_from_db()
+    assert stale.tagged_version == taxonomy_version()
+    done.refresh_from_db()
+    assert done.tagged_at == tagged_at
+
+
+def test_the_admin_merge_and_alias_writers_queue_a_retag_on_commit(
+    taxonomy, django_capture_on_commit_callbacks, monkeypatch
+):
+    from skills import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.retag_all, "delay", lambda version: sent.append(version))
+    with django_capture_on_commit_callbacks(execute=True):
+        alias_create(skill=taxonomy["python"], text="py3")
+    assert sent == [taxonomy_version()]
