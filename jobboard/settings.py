@@ -190,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "skills.tasks.sweep_untagged",
         "schedule": 60.0,
     },
+    "skill-candidates": {
+        "task": "skills.tasks.refresh_skill_candidates",
+        "schedule": crontab(minute=5),  # hourly
+    },
     "nightly-session-cleanup": {
         "task": "jobboard.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -12,9 +12,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from skills.extraction import normalize
-from skills.models import Alias, Category, Skill
+from skills.models import Alias, CandidateStatus, Category, Skill, SkillCandidate
 from skills.services import (
     alias_key_check,
+    candidate_accept_as_alias,
+    candidate_accept_as_skill,
+    candidate_reject,
     current_matcher,
     retag_progress,
     skill_merge,
@@ -159,3 +162,79 @@ class SkillAdmin(admin.ModelAdmin):
              "text": text, "matches": matches, "highlighted": mark_safe("".join(pieces)),  # noqa: S308
              "opts": self.model._meta},
         )  # fmt: skip
+
+
+class AcceptAsSkillForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=Category.objects.all())
+
+
+class AcceptAsAliasForm(forms.Form):
+    skill = forms.ModelChoiceField(queryset=Skill.objects.active(), label="Alias of")
+
+
+@admin.register(SkillCandidate)
+class SkillCandidateAdmin(admin.ModelAdmin):
+    list_display = ["term", "posting_count", "first_example", "status", "last_seen"]
+    list_filter = ["status"]
+    search_fields = ["term"]
+    readonly_fields = ["term", "posting_count", "examples", "first_seen", "last_seen", "note"]
+    fields = ["term", "posting_count", "examples", "status", "first_seen", "last_seen", "note"]
+    actions = ["accept_as_skill", "accept_as_alias", "reject"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # candidates come from postings, not by hand
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue opens on what waits for review.
+        if "status__exact" not in request.GET and not request.GET.get("q"):
+            query = request.GET.copy()
+            query["status__exact"] = CandidateStatus.PENDING
+            request.GET = query
+            request.META["QUERY_STRING"] = query.urlencode()
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="Example")
+    def first_example(self, obj: SkillCandidate) -> str:
+        return obj.examples[0] if obj.examples else ""
+
+    def _decide(self, request, queryset, form_class, title, apply):
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done = []
+            for candidate in queryset.filter(status=CandidateStatus.PENDING):
+                try:
+                    apply(candidate, form.cleaned_data)
+                except ValidationError as error:
+                    self.message_user(request, f"{candidate.term}: {error.messages[0]}",
+                                      messages.ERROR)  # fmt: skip
+                else:
+                    done.append(candidate.term)
+            if done:
+                self.message_user(request, f"{title}: {', '.join(done)}.")
+            return None
+        return TemplateResponse(
+            request,
+            "admin/skills/candidate_decide.html",
+            {**self.admin_site.each_context(request), "candidates": queryset, "form": form,
+             "title": title, "action": request.POST.get("action"), "opts": self.model._meta},
+        )  # fmt: skip
+
+    @admin.action(description="Accept as new skills")
+    def accept_as_skill(self, request, queryset):
+        return self._decide(
+            request, queryset, AcceptAsSkillForm, "Accepted as new skills",
+            lambda c, data: candidate_accept_as_skill(candidate=c, category=data["category"]),
+        )  # fmt: skip
+
+    @admin.action(description="Accept as aliases of an existing skill")
+    def accept_as_alias(self, request, queryset):
+        return self._decide(
+            request, queryset, AcceptAsAliasForm, "Accepted as aliases",
+            lambda c, data: candidate_accept_as_alias(candidate=c, skill=data["skill"]),
+        )  # fmt: skip
+
+    @admin.action(description="Reject")
+    def reject(self, request, queryset):
+        for candidate in queryset.filter(status=CandidateStatus.PENDING):
+            candidate_reject(candidate=candidate)
+        self.message_user(request, "Rejected; they will not be proposed again.")

@@ -133,3 +133,47 @@ class PostingSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posting_id}:{self.skill_id} ({self.source})"
+
+
+class CandidateStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class SkillCandidate(models.Model):
+    """A term seen in recent postings that the taxonomy does not know yet.
+
+    Rejected candidates are kept, so the same term is not proposed again.
+    """
+
+    term = models.CharField(max_length=120)
+    key = models.CharField(max_length=120, unique=True, editable=False)
+    posting_count = models.PositiveIntegerField(default=0)
+    examples = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=16, choices=CandidateStatus.choices, default=CandidateStatus.PENDING
+    )
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-posting_count", "term"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CandidateStatus.values), name="skill_candidate_status_valid"
+            ),
+        ]
+        indexes = [
+            # The review queue: pending candidates, most frequent first.
+            models.Index(
+                fields=["-posting_count"],
+                name="skill_candidate_pending_idx",
+                condition=Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.term

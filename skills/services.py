@@ -10,10 +10,20 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 
 from postings.models import Posting
 from skills.extraction import AliasEntry, SkillMatcher, Taxonomy, normalize
-from skills.models import Alias, Category, PostingSkill, Skill, Source, TaxonomyVersion
+from skills.models import (
+    Alias,
+    CandidateStatus,
+    Category,
+    PostingSkill,
+    Skill,
+    SkillCandidate,
+    Source,
+    TaxonomyVersion,
+)
 
 # ---------------------------------------------------------------------------------------------
 # The taxonomy
@@ -345,4 +355,80 @@ def retag_progress() -> RetagProgress:
         version=version,
         total=Posting.objects.count(),
         pending=Posting.objects.needing_tags(version).count(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidate skills
+# ---------------------------------------------------------------------------------------------
+
+
+def candidates_refresh(*, recent: int = 5_000, min_postings: int = 3) -> int:
+    """Re-count unknown skill-like terms in the `recent` newest postings; return how many
+    candidates wait for review. Decisions already taken (accepted, rejected) are kept."""
+    from skills.candidates import find_candidates
+
+    _, matcher, _ = current_matcher()
+    texts = Posting.objects.order_by("-id").values_list("description", flat=True)[:recent]
+    known = set(Alias.objects.values_list("key", flat=True))
+    found = find_candidates(
+        texts.iterator(), matcher=matcher, known_keys=known, min_postings=min_postings
+    )
+    now = timezone.now()
+    SkillCandidate.objects.bulk_create(
+        [
+            SkillCandidate(
+                term=c.term,
+                key=c.key,
+                posting_count=c.postings,
+                examples=c.examples,
+                first_seen=now,
+                last_seen=now,
+            )
+            for c in found
+        ],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["posting_count", "examples", "last_seen"],
+    )
+    # Terms the taxonomy learned meanwhile (say, added by hand) leave the queue.
+    SkillCandidate.objects.filter(status=CandidateStatus.PENDING, key__in=known).update(
+        status=CandidateStatus.ACCEPTED, decided_at=now, note="already in the taxonomy"
+    )
+    return SkillCandidate.objects.filter(status=CandidateStatus.PENDING).count()
+
+
+@transaction.atomic
+def candidate_accept_as_skill(
+    *, candidate: SkillCandidate, category: Category, name: str = ""
+) -> Skill:
+    name = (name or candidate.term).strip()
+    slug = slugify(name) or candidate.key.replace(" ", "-")
+    if Skill.objects.filter(slug=slug).exists():
+        raise ValidationError({"name": f'A skill with the slug "{slug}" already exists.'})
+    skill = Skill.objects.create(name=name, slug=slug, category=category)
+    Alias.objects.create(
+        skill=skill, text=name, key=alias_key_check(text=name, skill=skill), is_canonical=True
+    )
+    if normalize(candidate.term) != normalize(name):
+        alias_create(skill=skill, text=candidate.term)
+    _candidate_decide(candidate, CandidateStatus.ACCEPTED, f"new skill {name}")
+    taxonomy_changed()
+    return skill
+
+
+@transaction.atomic
+def candidate_accept_as_alias(*, candidate: SkillCandidate, skill: Skill) -> Alias:
+    alias = alias_create(skill=skill, text=candidate.term)
+    _candidate_decide(candidate, CandidateStatus.ACCEPTED, f"alias of {skill.name}")
+    return alias
+
+
+def candidate_reject(*, candidate: SkillCandidate) -> None:
+    _candidate_decide(candidate, CandidateStatus.REJECTED, "")
+
+
+def _candidate_decide(candidate: SkillCandidate, status: str, note: str) -> None:
+    SkillCandidate.objects.filter(pk=candidate.pk).update(
+        status=status, note=note, decided_at=timezone.now()
     )

@@ -16,7 +16,7 @@ from django.db.models import Max, Min
 
 from jobboard.redis_client import client
 from postings.models import Posting
-from skills.services import postings_tag, taxonomy_version
+from skills.services import candidates_refresh, postings_tag, taxonomy_version
 
 RETAG_QUEUE = "retag"
 RETAG_BATCH = 2_000
@@ -74,3 +74,8 @@ def sweep_untagged() -> int:
     for start in range(0, len(ids), RETAG_BATCH):
         tag_postings_batch.apply_async((ids[start : start + RETAG_BATCH],), queue=RETAG_QUEUE)
     return len(ids)
+
+
+@shared_task(ignore_result=True)
+def refresh_skill_candidates() -> int:
+    return candidates_refresh()
