@@ -179,7 +179,10 @@ CELERY_TASK_ROUTES = {
     "skills.tasks.tag_postings_range": {"queue": "retag"},
 }
 # An unacknowledged message returns to the queue after this long (a worker that died mid-task).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# Sending a task from a request must not hang when Redis is down: try briefly, then give up
+# (jobboard.queueing logs it and the sweeps re-queue the work).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 # Apps' tasks.py are autodiscovered; the project package is not an app, so name it here.

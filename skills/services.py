@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from jobboard.queueing import enqueue_on_commit
 from postings.models import Posting
 from skills.extraction import AliasEntry, SkillMatcher, Taxonomy, normalize
 from skills.models import (
@@ -51,7 +52,7 @@ def taxonomy_changed() -> int:
     version = taxonomy_bump()
     from skills.tasks import retag_all
 
-    transaction.on_commit(lambda: retag_all.delay(version))
+    enqueue_on_commit(retag_all, version)
     return version
 
 
@@ -296,7 +297,7 @@ def posting_enqueue_tagging(*, posting_id: int) -> None:
     """Tag the posting once the current transaction commits (never before its row exists)."""
     from skills.tasks import tag_posting
 
-    transaction.on_commit(lambda: tag_posting.delay(posting_id))
+    enqueue_on_commit(tag_posting, posting_id)
 
 
 @transaction.atomic

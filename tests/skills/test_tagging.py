@@ -300,7 +300,28 @@ def test_the_admin_merge_and_alias_writers_queue_a_retag_on_commit(
     from skills import tasks
 
     sent = []
-    monkeypatch.setattr(tasks.retag_all, "delay", lambda version: sent.append(version))
+    monkeypatch.setattr(tasks.retag_all, "apply_async", lambda args, **kw: sent.extend(args))
     with django_capture_on_commit_callbacks(execute=True):
         alias_create(skill=taxonomy["python"], text="py3")
     assert sent == [taxonomy_version()]
+
+
+def test_a_posting_saved_while_the_broker_is_down_is_kept_and_swept_later(
+    taxonomy, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from kombu.exceptions import OperationalError
+
+    from skills import tasks
+    from skills.services import posting_enqueue_tagging
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.tag_posting, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        posting = PostingFactory(description="PyTorch")
+        posting_enqueue_tagging(posting_id=posting.pk)
+
+    assert Posting.objects.filter(pk=posting.pk).exists()
+    assert "the periodic sweep will pick it up" in caplog.text
+    assert list(Posting.objects.needing_tags(taxonomy_version())) == [posting]

@@ -42,6 +42,13 @@ class Command(BaseCommand):
             inserted = postings_bulk_load(
                 rows=rows, company_ids=company_ids, batch_size=batch_size, on_batch=bar.update
             )
+        if inserted:
+            # Tag the new postings in the background, in id-range batches.
+            from jobboard.queueing import enqueue_on_commit
+            from skills.services import taxonomy_version
+            from skills.tasks import retag_all
+
+            enqueue_on_commit(retag_all, taxonomy_version())
         self.stdout.write(
             f"{inserted} postings added, {postings - inserted} already present "
             f"({len(company_ids)} companies)."
