@@ -36,6 +36,8 @@ def _prepare(env: dict[str, str]) -> None:
     _manage(env, "migrate", "--no-input")
     _manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     _manage(env, "load_taxonomy")
+    _manage(env, "load_exchange_rates")
+    _manage(env, "load_bands")
     _manage(env, "load_demo")
 
 

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from postings.models import Posting
+from salaries.services import posting_pay_insight
 
 PAGE_SIZE = 20
 
@@ -41,4 +42,5 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         return render(request, "postings/posting_gone.html", {"posting": gone.posting}, status=410)
     if slug != posting.slug:
         return redirect(posting, permanent=True)
-    return render(request, "postings/posting_detail.html", {"posting": posting})
+    context = {"posting": posting, "insight": posting_pay_insight(posting)}
+    return render(request, "postings/posting_detail.html", context)
