@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -31,9 +32,14 @@ from skills.models import (
 # ---------------------------------------------------------------------------------------------
 
 
+_NEVER = datetime(2000, 1, 1, tzinfo=UTC)  # a fixed stand-in, so caches keyed on it can hit
+
+
 def _taxonomy_state() -> TaxonomyVersion:
-    row, _ = TaxonomyVersion.objects.get_or_create(id=1)
-    return row
+    # A read never writes: before the first taxonomy change there is no row, and version 1.
+    return TaxonomyVersion.objects.filter(id=1).first() or TaxonomyVersion(
+        id=1, version=1, changed_at=_NEVER
+    )
 
 
 def taxonomy_version() -> int:
@@ -197,6 +203,61 @@ def current_matcher() -> tuple[int, SkillMatcher, dict[str, int]]:
             cached = (state.version, SkillMatcher.from_entries(entries), ids)
             _matcher_cache.clear()
             _matcher_cache[key] = cached
+    return cached
+
+
+@dataclass(frozen=True)
+class SkillRef:
+    id: int
+    slug: str
+    name: str
+    parent_id: int | None
+    is_active: bool
+
+
+@dataclass
+class SkillIndex:
+    """Every skill by slug and by id, with the tree, for pages and filters."""
+
+    by_slug: dict[str, SkillRef]
+    by_id: dict[int, SkillRef]
+    children: dict[int, list[int]]
+
+    def with_descendants(self, slug: str) -> list[int]:
+        """The skill's id and the ids of every skill below it (PyTorch under deep learning)."""
+        found, todo = set(), [self.by_slug[slug].id]
+        while todo:  # iterative, and `found` guards against a cycle made in the admin
+            skill_id = todo.pop()
+            if skill_id not in found:
+                found.add(skill_id)
+                todo.extend(self.children.get(skill_id, []))
+        return sorted(found)
+
+
+_index_cache: dict[tuple, SkillIndex] = {}
+
+
+def skill_index() -> SkillIndex:
+    """The active skills, cached per process until the taxonomy changes (one query a call)."""
+    state = _taxonomy_state()
+    key = (state.version, state.changed_at)
+    cached = _index_cache.get(key)
+    if cached is None:
+        refs = [
+            SkillRef(*row)
+            for row in Skill.objects.values_list("id", "slug", "name", "parent_id", "is_active")
+        ]
+        children: dict[int, list[int]] = {}
+        for ref in refs:
+            if ref.parent_id is not None:
+                children.setdefault(ref.parent_id, []).append(ref.id)
+        cached = SkillIndex(
+            by_slug={r.slug: r for r in refs if r.is_active},
+            by_id={r.id: r for r in refs},
+            children=children,
+        )
+        _index_cache.clear()
+        _index_cache[key] = cached
     return cached
 
 

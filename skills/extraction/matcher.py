@@ -16,6 +16,10 @@ The matcher finds taxonomy aliases in free text with an Aho-Corasick automaton
   non-overlapping matches in C.
 * Role and team names ("Senior Java Developer", "our DevOps team") and "Role:" header fields
   are skipped by default (``skip_role_titles``): they describe people, not requirements.
+* What the employer says about itself is not a requirement (``skip_company_context``, on by
+  default): sentences in the company's voice ("We use Kafka", "<Org> builds SaaS for banks")
+  unless they address the candidate, "About us" / "Benefits" sections and "Our tech stack"
+  lists are skipped, as is a job-title first line ("Backend Engineer (Python)").
 * Case-sensitive aliases are checked against the original characters; ``needs_context``
   aliases (R, Go, Excel, Spark...) must also pass :func:`SkillMatcher._has_context`.
 * HTML tags are blanked out before matching, so markup never produces skills.
@@ -176,16 +180,17 @@ def _prepare(text: str) -> tuple[str, _ExpansionMap | None]:
     if "<" in text:
         text = _TAG_RE.sub(_blank, text)
     if text.isascii():
-        translated = text.encode("ascii").translate(_ASCII_BYTES).decode("ascii")
-    else:
-        # normalize the non-ASCII characters one by one (cached), then the ASCII ones with a
-        # bytes table: UTF-8 multi-byte sequences only use bytes >= 0x80, left unchanged
-        translated = _NON_ASCII.sub(_non_ascii_sub, text)
-        translated = translated.encode("utf-8").translate(_ASCII_BYTES).decode("utf-8")
+        doubled = text.encode("ascii").translate(_ASCII_BYTES).replace(b" ", b"  ")
+        return " " + doubled.decode("ascii") + " ", None
+    # normalize the non-ASCII characters one by one (cached), then the ASCII ones with a
+    # bytes table: UTF-8 multi-byte sequences only use bytes >= 0x80, left unchanged
+    translated = _NON_ASCII.sub(_non_ascii_sub, text)
+    doubled = translated.encode("utf-8").translate(_ASCII_BYTES).replace(b" ", b"  ")
+    padded = " " + doubled.decode("utf-8") + " "
     emap = None
     if len(translated) != len(text):
         emap = _ExpansionMap(*_expansion_map(text))
-    return " " + translated.replace(" ", "  ") + " ", emap
+    return padded, emap
 
 
 _EXPANDING_RE: list = [0, None]  # [size of the set it was built from, compiled class]
@@ -264,6 +269,8 @@ ROLE_NOUNS = _words(
     roles job jobs vacancy vacancies hire hiring recruiter recruiters
     """
 )
+# Words that name a posting header field whose value is a job title ("Role: ...").
+_FIELD_WORDS = frozenset(["role", "roles", "title", "position"])
 # Words allowed between the skill and the role noun ("Full Stack Software Engineer").
 _ROLE_FILLERS = _words(
     """
@@ -292,21 +299,35 @@ class SkillMatcher:
     """
 
     def __init__(
-        self, automaton: ahocorasick.Automaton, size: int, *, skip_role_titles: bool = True
+        self,
+        automaton: ahocorasick.Automaton,
+        size: int,
+        *,
+        skip_role_titles: bool = True,
+        skip_company_context: bool = True,
     ) -> None:
         self._automaton = automaton
         self.size = size
         self.skip_role_titles = skip_role_titles
+        self.skip_company_context = skip_company_context
 
     # ---- construction -------------------------------------------------------------
     @classmethod
     def from_entries(
-        cls, entries: Iterable[AliasEntry], *, skip_role_titles: bool = True
+        cls,
+        entries: Iterable[AliasEntry],
+        *,
+        skip_role_titles: bool = True,
+        skip_company_context: bool = True,
     ) -> SkillMatcher:
         """Build a matcher.
 
         ``skip_role_titles``: drop skills used as part of a job title or team name
-        ("Senior Java Developer", "our DevOps team"): they describe people, not requirements.
+        ("Senior Java Developer", "our DevOps team", a title first line "Backend Engineer
+        (Python)"): they describe people, not requirements.
+        ``skip_company_context``: drop skills the employer mentions about itself (company-voice
+        sentences, "About us" / "Benefits" sections, "Our tech stack" lists): annotated
+        postings do not count them as requirements.
         """
         table: dict[str, list[_Candidate]] = {}
         count = 0
@@ -336,11 +357,28 @@ class SkillMatcher:
                 automaton.add_word(f" {core} ", (tlen, len(core) + 2, payload, simple))
         if skip_role_titles:
             # role nouns ride along in the same pass; their payload has no candidates
+            # (kind "r": a role noun that also names a "Role:" field, "t": a field word only)
             for word in ROLE_NOUNS:
                 if word not in table:
-                    automaton.add_word(f" {word} ", (len(word), len(word) + 2, None, None))
+                    kind = "r" if word in _FIELD_WORDS else None
+                    automaton.add_word(f" {word} ", (len(word), len(word) + 2, None, kind))
+            for word in _FIELD_WORDS - ROLE_NOUNS:
+                if word not in table:
+                    automaton.add_word(f" {word} ", (len(word), len(word) + 2, None, "t"))
+        if skip_company_context:
+            # so do the company-voice words and section headings (kind "v" / "h")
+            for kind, words in (("v", _VOICE_WORDS), ("h", _HEADING_WORDS)):
+                for word in words:
+                    if word not in table:
+                        core = word.replace(" ", "  ")
+                        automaton.add_word(f" {core} ", (len(word), len(core) + 2, None, kind))
         automaton.make_automaton()
-        return cls(automaton, count, skip_role_titles=skip_role_titles)
+        return cls(
+            automaton,
+            count,
+            skip_role_titles=skip_role_titles,
+            skip_company_context=skip_company_context,
+        )
 
     @classmethod
     def from_taxonomy(cls, taxonomy, **options) -> SkillMatcher:  # taxonomy.Taxonomy
@@ -357,14 +395,59 @@ class SkillMatcher:
         pick = self._pick
         count_spaces = padded.count
         roles: list[int] = []  # indexes of matches directly followed by a role noun
+        marks: list[tuple[int, str]] = []  # company-context words: (original position, kind)
         spaces = 0  # spaces in the doubled text before ``last``
         last = 0
+        # between two matches only the first and the last company-voice word of a run
+        # matter (if a match's sentence holds a voice word, it holds one of these two)
+        v_run = False  # the last event was a voice word
+        v_last = -1  # doubled position of a voice word held back, the run's last so far
         for end_idx, (klen, dlen, bucket, simple) in self._automaton.iter_long(padded):
             ks = end_idx - dlen + 1  # key start (its leading space) in the doubled text
-            if bucket is None:  # a role noun: does it follow the previous match?
-                if chosen and _follows(padded, chosen[-1][1], ks):
-                    roles.append(len(chosen) - 1)
+            if bucket is None:
+                if simple == "v":  # a company-voice word
+                    if v_run:
+                        v_last = ks
+                        continue
+                    v_run = True
+                elif simple is None or simple == "r":  # a role noun: after the last match?
+                    # directly or after one filler word ("Full Stack Software Engineer")
+                    if chosen:
+                        prev_end = chosen[-1][1]
+                        if prev_end == ks or (
+                            ks - prev_end < 40 and padded[prev_end:ks].strip() in _ROLE_FILLERS
+                        ):
+                            roles.append(len(chosen) - 1)
+                    if simple is None:
+                        continue
+                if v_last >= 0:  # a voice word held back: place it first
+                    p = v_last + 1
+                    spaces += count_spaces(" ", last, p)
+                    last = p
+                    o_start = p - 1 - (spaces - 1) // 2
+                    if emap is not None:
+                        o_start = emap.span(o_start, o_start + 1)[0]
+                    marks.append((o_start, "v"))
+                    v_last = -1
+                # a title field, company-voice or section heading word: remember where
+                p = ks + 1
+                spaces += count_spaces(" ", last, p)
+                last = p
+                o_start = p - 1 - (spaces - 1) // 2
+                if emap is not None:
+                    o_start = emap.span(o_start, o_start + 1)[0]
+                marks.append((o_start, simple))
                 continue
+            if v_last >= 0:  # a voice word held back: place it first
+                p = v_last + 1
+                spaces += count_spaces(" ", last, p)
+                last = p
+                o_start = p - 1 - (spaces - 1) // 2
+                if emap is not None:
+                    o_start = emap.span(o_start, o_start + 1)[0]
+                marks.append((o_start, "v"))
+                v_last = -1
+            v_run = False
             p = ks + 1
             spaces += count_spaces(" ", last, p)
             last = p
@@ -385,10 +468,18 @@ class SkillMatcher:
             return []
         drop = {i for i in ambiguous if not self._has_context(text, chosen, i)}
         if self.skip_role_titles:
-            drop |= _role_title_matches(text, chosen, roles)
+            drop |= _role_title_matches(text, chosen, roles, marks)
+            drop |= _title_line_matches(text, chosen)
+        if marks and self.skip_company_context:
+            drop |= _company_context_matches(text, chosen, marks)
+        new = tuple.__new__  # Match(...) without the keyword handling: many matches
         if drop:
-            chosen = [c for i, c in enumerate(chosen) if i not in drop]
-        return [Match(c.slug, c.name, os_, oe, text[os_:oe]) for _, _, os_, oe, c in chosen]
+            return [
+                new(Match, (c.slug, c.name, os_, oe, text[os_:oe]))
+                for i, (_, _, os_, oe, c) in enumerate(chosen)
+                if i not in drop
+            ]
+        return [new(Match, (c.slug, c.name, os_, oe, text[os_:oe])) for _, _, os_, oe, c in chosen]
 
     @staticmethod
     def _pick(bucket: tuple, text: str, o_start: int, o_end: int) -> _Candidate | None:
@@ -501,10 +592,10 @@ def _follows(padded: str, prev_end: int, start: int) -> bool:
     return padded[prev_end:start].strip() in _ROLE_FILLERS
 
 
-def _role_title_matches(text: str, chosen: list, roles: list[int]) -> set[int]:
+def _role_title_matches(text: str, chosen: list, roles: list[int], marks: list) -> set[int]:
     """Indexes of matches that are part of a role or team name ("Backend Java Engineer", "our
     DevOps team") or that fill a "Role:" / "Title:" field of a posting header."""
-    fields = _title_fields(text)
+    fields = _title_fields(text, [pos for pos, kind in marks if kind == "r" or kind == "t"])
     drop: set[int] = set()
     if not roles and not fields:
         return drop
@@ -519,11 +610,11 @@ def _role_title_matches(text: str, chosen: list, roles: list[int]) -> set[int]:
             drop.add(j)
             j -= 1
     if fields:
-        f_starts = [a for a, _ in fields]
-        for i, c in enumerate(chosen):
-            j = bisect.bisect_right(f_starts, c[2]) - 1
-            if j >= 0 and c[2] < fields[j][1]:
-                drop.add(i)
+        # the matches that start inside a field value (few fields, many matches: bisect)
+        starts = [c[2] for c in chosen]
+        for a, b in fields:
+            i = bisect.bisect_left(starts, a)
+            drop.update(range(i, bisect.bisect_left(starts, b, i)))
     return drop
 
 
@@ -532,18 +623,272 @@ _TITLE_FIELD = re.compile(
 )
 
 
-def _title_fields(text: str) -> list[tuple[int, int]]:
-    """Spans of the values of "Role:" / "Job title:" / "Position:" header fields."""
-    if ":" not in text:
-        return []
+def _title_fields(text: str, positions: list[int]) -> list[tuple[int, int]]:
+    """Spans of the values of "Role:" / "Job title:" / "Position:" header fields; the
+    matcher found the field words at ``positions``."""
     out = []
-    lower = text.lower()
-    for word in ("role", "title", "position"):
-        pos = lower.find(word)
-        while pos != -1:
+    for pos in positions:
+        # cheap test first: a colon must follow within a few characters ("Roles :")
+        if text.find(":", pos, pos + 16) != -1:
             m = _TITLE_FIELD.match(text, pos)
             if m and (pos == 0 or not text[pos - 1].isalnum()):
                 out.append(m.span(1))
-            pos = lower.find(word, pos + 1)
     out.sort()
     return out
+
+
+# --------------------------------------------------------------------------------------
+# Company context: what the employer says about itself
+# --------------------------------------------------------------------------------------
+
+# The first line of a posting is its title when it is short, names a role and is not a
+# sentence: "Backend Engineer ( Python )", "Software Engineer - Java".
+_ROLE_WORD = re.compile(r"\b(?:" + "|".join(sorted(ROLE_NOUNS)) + r")\b", re.IGNORECASE)
+_TITLE_MAX_WORDS = 15
+
+
+def _title_line_matches(text: str, chosen: list) -> set[int]:
+    """Indexes of matches on a title first line (up to a newline or a ``<`` placeholder)."""
+    if chosen[0][2] > 300:
+        return set()
+    m = re.search(r"[^\W_]", text[:300])
+    if m is None:
+        return set()
+    begin = m.start()
+    end = len(text)
+    for stop in ("\n", "<"):
+        k = text.find(stop, begin, begin + 300)
+        if k != -1:
+            end = min(end, k)
+    head = text[begin:end].rstrip()
+    if (
+        not head
+        or head[-1] in ".!?:;,"
+        or len(head.split()) > _TITLE_MAX_WORDS
+        or _ROLE_WORD.search(head) is None
+    ):
+        return set()
+    drop = set()
+    for i, c in enumerate(chosen):
+        if c[2] >= end:
+            break
+        drop.add(i)
+    return drop
+
+
+# Words that put a sentence in the company's voice, and heading words that open a section
+# about the company ("About us", "Benefits", "Our tech stack").
+_VOICE_WORDS = ("we", "our")
+_HEADING_WORDS = (
+    "benefits",
+    "perks",
+    "company description",
+    "about us",
+    "about the company",
+    "about organization",
+    "who we are",
+    "what we offer",
+    "we offer",
+    "our offer",
+    "why join us",
+    "why work with us",
+    "why you should join",
+    "stack",
+    "technologies used",
+)
+# A company-voice sentence still states a requirement when it addresses the candidate.
+_CANDIDATE_CUES = frozenset(
+    w.encode("ascii")
+    for w in _words(
+        """
+    you your looking want expect value appreciate desirable ideal candidate candidates
+    someone person people hire hiring seeking need needs required requirement requirements
+    must should profile skill skills experience experienced knowledge ability able familiar
+    familiarity proficient proficiency understanding plus advantage advantageous bonus nice
+    preferred degree use rely
+    """
+    )
+)
+# A sentence that starts with a verb is a task for the candidate ("Maintain our
+# infrastructure", "Introducing reusable components"), not the company talking.
+_TASK_VERBS = _words(
+    """
+    build design develop maintain optimize optimise help perform propose solve leverage
+    make work drive lead own support implement create improve collaborate ensure write
+    contribute introduce live take shape define deliver manage participate analyze analyse
+    monitor automate deploy test review mentor coordinate partner research identify plan
+    operate scale integrate migrate evaluate assist architect establish champion enhance
+    extend use apply bring join to run set keep provide translate investigate troubleshoot
+    debug document configure administer evolve grow play act engage communicate report
+    prototype refactor learn share guide coach train represent oversee advocate
+    """
+)
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+# Sentence ends inside a long line: ". " (not the " . " of tokenized text, as in ". NET")
+# and bullets.
+_SENT_END = re.compile(r"[.!?*\u2022\u00b7\u25aa\u25cf\u25e6\u261e\u2332](?=\s)")
+_LONG_LINE = 250  # lines longer than this are paragraphs: split them into sentences
+_SENT_WINDOW = 400
+_LINE_REACH = 2000  # a longer line is only searched this far around a voice word
+
+
+def _sentence(text: str, pos: int, ls: int, le: int) -> tuple[int, int]:
+    """Bounds of the sentence around ``pos`` on the long line [ls, le)."""
+    a = max(ls, pos - _SENT_WINDOW)
+    b = min(le, pos + _SENT_WINDOW)
+    for m in _SENT_END.finditer(text, a, pos):
+        k = m.start()
+        if text[k] != "." or text[k - 1] != " ":
+            a = k + 1
+    for m in _SENT_END.finditer(text, pos, b):
+        k = m.start()
+        if text[k] != "." or text[k - 1] != " ":
+            b = k
+            break
+    return a, b
+
+
+def _company_voice(sentence: str) -> bool:
+    """Is this sentence with "we" or "our" the company talking about itself ("Our platform
+    runs on Kafka") rather than about the candidate ("We need Kafka skills") or a task
+    ("Maintain our Kafka")?"""
+    return not _addresses_candidate(sentence) and not _is_task(sentence)
+
+
+def _addresses_candidate(sentence: str) -> bool:
+    if ":" in sentence:
+        return True
+    words = sentence.encode("utf-8", "replace").translate(_ASCII_BYTES).split()
+    return not _CANDIDATE_CUES.isdisjoint(words)
+
+
+def _is_task(sentence: str) -> bool:
+    m = _FIRST_WORD.search(sentence, 0, 60)
+    if m is None:
+        return False
+    word = m.group().lower()
+    return word in _TASK_VERBS or (word.endswith("ing") and len(word) > 5)
+
+
+# Section headings.  A company section ("About us", "Job benefits:") runs until a heading
+# about the job or the candidate; a stack list ("Our tech stack", "TECHNOLOGY STACK")
+# until the next heading or prose line.
+_COMPANY_HEADING = re.compile(
+    r"[ \t]*(?:job benefits|benefits(?: and perks)?|perks(?: and benefits)?"
+    r"|company description|about us|about the company|about <ORGANIZATION>|who we are"
+    r"|what we offer|we offer|our offer|why join us|why work with us|why you should join)"
+    r"\b[ \t]*(?::|(?=\n)|\Z)",
+    re.IGNORECASE,
+)
+_JOB_HEADING_WORDS = (
+    r"[ \t]*(?:requirements?|responsibilities|qualifications?"
+    r"|(?:your|the) (?:profile|role|tasks?|responsibilities|skills|qualifications)"
+    r"|about (?:you|the role|the job|the position)|what you|you will|you have|who you are"
+    r"|skills|technologies|tech stack|job description|role|must have|nice to have|key"
+    r"|desired|preferred|basic|required|minimum|mandatory)\b[^\n:]{0,40}:?[ \t]*(?::|(?=\n)|\Z)"
+)
+_JOB_HEADING = re.compile(_JOB_HEADING_WORDS, re.IGNORECASE)
+# the same at the start of a line, found with a search (the leading newline is a literal
+# prefix, so the regex engine skips ahead quickly)
+_JOB_HEADING_LINE = re.compile(r"\n" + _JOB_HEADING_WORDS, re.IGNORECASE)
+_STACK_HEADING = re.compile(
+    r"[ \t]*(?:(?:our|the)[ \t]+)?(?:core[ \t]+)?(?:(?:tech|technology|technical)[ \t]+)?"
+    r"(?:stack|technologies used)\b[^\n]{0,40}?:?[ \t]*(?=\n)",
+    re.IGNORECASE,
+)
+_ANY_HEADING = re.compile(r"[^\n]{1,40}:[ \t]*$|[A-Z][A-Z ]{3,40}$")
+_PROSE_LINE = re.compile(r".*[.!?][ \t]*$|(?:\S+[ \t]+){15,}")
+_SECTION_MAX = 3000  # characters: a company section is a few paragraphs at most
+_HEADING_REACH = 40  # characters between a line start and a heading word at most
+
+
+def _stack_end(text: str, pos: int) -> int:
+    """Where a stack list that starts at ``pos`` ends: at the next heading or prose line."""
+    limit = min(len(text), pos + _SECTION_MAX)
+    nl = text.find("\n", pos, limit)
+    while nl != -1:
+        e = text.find("\n", nl + 1, limit)
+        line = text[nl + 1 : e if e != -1 else limit]
+        if _PROSE_LINE.match(line) or (
+            len(line) <= 80
+            and (
+                _JOB_HEADING.match(line) or _COMPANY_HEADING.match(line) or _ANY_HEADING.match(line)
+            )
+        ):
+            return nl
+        nl = e
+    return limit
+
+
+def _section(text: str, pos: int) -> tuple[int, int] | None:
+    """The section opened by a heading word at ``pos``, or None if it is not a heading.
+
+    A stack list ("Our tech stack", "TECHNOLOGY STACK") runs to the next heading or prose
+    line; a company section ("About us", "Job benefits:") to the next heading about the job
+    or the candidate.
+    """
+    lo = max(0, pos - _HEADING_REACH)
+    nl = text.rfind("\n", lo, pos)
+    starts = []
+    if nl != -1 or lo == 0:
+        ls = nl + 1
+        m = _STACK_HEADING.match(text, ls)
+        if m is not None and m.end() > pos:
+            return m.end(), _stack_end(text, m.end())
+        starts.append(ls)
+    # a company heading starts a line or follows the end of a sentence ("... Job benefits:")
+    for end in (". ", "! ", "? ", ": "):
+        k = text.rfind(end, lo, pos)
+        if k != -1:
+            starts.append(k + 2)
+    for start in starts:
+        m = _COMPANY_HEADING.match(text, start)
+        if m is not None and m.end() > pos:
+            end = m.end()
+            job = _JOB_HEADING_LINE.search(text, end, min(len(text), end + _SECTION_MAX))
+            return end, job.start() if job is not None else min(len(text), end + _SECTION_MAX)
+    return None
+
+
+def _company_context_matches(text: str, chosen: list, marks: list) -> set[int]:
+    """Indexes of matches in company-voice sentences and company or stack sections."""
+    starts = [c[2] for c in chosen]
+    n_chosen = len(starts)
+    bisect_left = bisect.bisect_left
+    rfind = text.rfind
+    find = text.find
+    n = len(text)
+    drop: set[int] = set()
+    done = -1  # end of the last line or sentence handled
+    done_section = -1  # end of the last section handled
+    for pos, kind in marks:
+        if kind == "v":  # a company-voice word
+            if pos < done:
+                continue
+            # the line around it (bounded: a text without newlines is one long line)
+            lo = pos - _LINE_REACH if pos > _LINE_REACH else 0
+            ls = rfind("\n", lo, pos) + 1 or lo
+            le = find("\n", pos, pos + _LINE_REACH)
+            if le == -1:
+                le = min(n, pos + _LINE_REACH)
+            i = bisect_left(starts, ls)
+            if i == n_chosen or starts[i] >= le:
+                done = le  # no skill on this line
+                continue
+            if le - ls > _LONG_LINE:
+                ls, le = _sentence(text, pos, ls, le)
+                i = bisect_left(starts, ls, i)
+                if i == n_chosen or starts[i] >= le:
+                    done = le
+                    continue
+            done = le
+            if _company_voice(text[ls:le]):
+                drop.update(range(i, bisect_left(starts, le, i)))
+        elif kind == "h" and pos >= done_section:  # a section heading word
+            span = _section(text, pos)
+            if span is None:
+                continue
+            a, done_section = span
+            i = bisect_left(starts, a)
+            drop.update(range(i, bisect_left(starts, done_section, i)))
+    return drop

@@ -84,6 +84,69 @@ def test_role_titles_are_skipped_by_default(matcher: SkillMatcher) -> None:
     assert slugs(matcher, "You know Java and Python.") == ["java", "python"]
 
 
+def test_title_first_line_is_skipped(matcher: SkillMatcher) -> None:
+    assert slugs(matcher, "Backend Engineer ( Python )\nYou know Django.") == ["django"]
+    assert slugs(matcher, "Software Engineer - Java\nJava 11 and Spring Boot") == [
+        "java",
+        "spring",
+    ]
+    # a first line without a role noun, or a sentence, is not a title
+    assert slugs(matcher, "Experience with Python and SQL\nand Docker") == [
+        "python",
+        "sql",
+        "docker",
+    ]
+
+
+# ---- company context ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our platform runs on Kafka and Cassandra.",
+        "We build our backend with Go and PostgreSQL.",
+        "Job benefits:\nEnglish classes\nMentoring program\nGym",
+        "About us:\nOur product is built with Go and Kafka.\nThousands of teams love Kafka.",
+        "Our tech stack\nReact\nNode.js",
+    ],
+)
+def test_company_context_is_skipped(taxonomy: Taxonomy, matcher: SkillMatcher, text: str) -> None:
+    assert slugs(matcher, text) == []
+    # the option turns the rule off
+    assert slugs(SkillMatcher.from_taxonomy(taxonomy, skip_company_context=False), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You will work with Kafka and Cassandra.", ["kafka", "cassandra"]),
+        ("We are looking for someone with Python experience.", ["python"]),
+        ("Maintain our Kubernetes clusters.", ["kubernetes"]),  # a task, not the company
+        ("We use sklearn daily.", ["scikit-learn"]),  # the stack the candidate will use
+        # a job heading ends the company section, a prose line ends a stack list
+        (
+            "About us:\nWe love Kafka.\nRequirements:\nKafka experience",
+            ["kafka"],
+        ),
+        ("Our tech stack\nReact\nWhat you bring:\nReact experience", ["react"]),
+    ],
+)
+def test_requirements_next_to_company_context_are_kept(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
+
+
+def test_company_context_offsets_and_long_lines(matcher: SkillMatcher) -> None:
+    # sentences of a long paragraph are judged one by one
+    text = ("Our team builds a platform on Kafka. " * 8) + "You know Python and Docker well."
+    found = matcher.find(text)
+    assert [m.slug for m in found] == ["python", "docker"]
+    for m in found:
+        assert text[m.start : m.end] == m.text
+
+
 def test_whole_words_only(matcher: SkillMatcher) -> None:
     assert "rust" not in slugs(matcher, "We trust our Rust programmers.")[:0] + slugs(
         matcher, "We trust each other."

@@ -94,7 +94,7 @@ def test_a_new_alias_bumps_the_taxonomy_version(taxonomy):
 
 
 def test_tagging_stores_extracted_skills_and_the_indexed_copy(taxonomy):
-    posting = PostingFactory(description="We ship PyTorch models on k8s, written in Python.")
+    posting = PostingFactory(description="You will ship PyTorch models on k8s, written in Python.")
 
     assert postings_tag(posting_ids=[posting.pk]) == 1
 
