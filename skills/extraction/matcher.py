@@ -21,7 +21,7 @@ The matcher finds taxonomy aliases in free text with an Aho-Corasick automaton
   unless they address the candidate, "About us" / "Benefits" sections and "Our tech stack"
   lists are skipped, as is a job-title first line ("Backend Engineer (Python)").
 * Case-sensitive aliases are checked against the original characters; ``needs_context``
-  aliases (R, Go, Excel, Spark...) must also pass :func:`SkillMatcher._has_context`.
+  aliases (R, Go, Excel, Spark...) must also pass :func:`_has_context`.
 * HTML tags are blanked out before matching, so markup never produces skills.
 
 Offsets in the returned :class:`Match` objects always point into the original text.
@@ -30,6 +30,7 @@ Offsets in the returned :class:`Match` objects always point into the original te
 from __future__ import annotations
 
 import bisect
+import codecs
 import itertools
 import re
 import unicodedata
@@ -161,12 +162,20 @@ class _ExpansionMap:
         return orig + 1 + (pos - start_t - width)
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_BYTES = bytes(ord(_LOWER_TABLE[c]) if c < 128 else c for c in range(256))
+_ENCODE_ERRORS = "skills-matcher-normalize"
 
 
-def _non_ascii_sub(m: re.Match) -> str:
-    return _LOWER_TABLE[ord(m.group())]
+def _encode_non_ascii(err: UnicodeError) -> tuple[bytes, int]:
+    """Encoding error handler: a run of non-ASCII characters becomes the UTF-8 bytes of its
+    normalized form (cached per character).  The ASCII encoder scans in C and calls this
+    only at the (few) non-ASCII runs: much cheaper than a regex pass with a callback."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    return err.object[err.start : err.end].translate(_LOWER_TABLE).encode("utf-8"), err.end
+
+
+codecs.register_error(_ENCODE_ERRORS, _encode_non_ascii)
 
 
 def _prepare(text: str) -> tuple[str, _ExpansionMap | None]:
@@ -179,18 +188,17 @@ def _prepare(text: str) -> tuple[str, _ExpansionMap | None]:
     """
     if "<" in text:
         text = _TAG_RE.sub(_blank, text)
-    if text.isascii():
-        doubled = text.encode("ascii").translate(_ASCII_BYTES).replace(b" ", b"  ")
-        return " " + doubled.decode("ascii") + " ", None
-    # normalize the non-ASCII characters one by one (cached), then the ASCII ones with a
-    # bytes table: UTF-8 multi-byte sequences only use bytes >= 0x80, left unchanged
-    translated = _NON_ASCII.sub(_non_ascii_sub, text)
-    doubled = translated.encode("utf-8").translate(_ASCII_BYTES).replace(b" ", b"  ")
-    padded = " " + doubled.decode("utf-8") + " "
-    emap = None
-    if len(translated) != len(text):
-        emap = _ExpansionMap(*_expansion_map(text))
-    return padded, emap
+    # non-ASCII characters are normalized by the error handler (UTF-8 bytes >= 0x80 are
+    # left alone by the table), then every ASCII byte goes through one bytes table
+    translated = text.encode("ascii", _ENCODE_ERRORS).translate(_ASCII_BYTES)
+    doubled = translated.replace(b" ", b"  ")
+    # pad the bytes, not the str: one copy of the bytes instead of two of the wider str
+    padded = b"".join((b" ", doubled, b" ")).decode("utf-8")
+    # an NFKC expansion ("ﬁ" -> "fi") changed the length: the translated text has
+    # len(padded) - 2 - (spaces added by the doubling) characters
+    if len(padded) - 2 - (len(doubled) - len(translated)) != len(text):
+        return padded, _ExpansionMap(*_expansion_map(text))
+    return padded, None
 
 
 _EXPANDING_RE: list = [0, None]  # [size of the set it was built from, compiled class]
@@ -271,6 +279,9 @@ ROLE_NOUNS = _words(
 )
 # Words that name a posting header field whose value is a job title ("Role: ...").
 _FIELD_WORDS = frozenset(["role", "roles", "title", "position"])
+# A role noun more than this many characters (of the doubled text) after a skill is not
+# part of its name.
+_ROLE_GAP = 40
 # Words allowed between the skill and the role noun ("Full Stack Software Engineer").
 _ROLE_FILLERS = _words(
     """
@@ -283,6 +294,35 @@ _ROLE_FILLERS = _words(
 # --------------------------------------------------------------------------------------
 # Matcher
 # --------------------------------------------------------------------------------------
+
+# A key that never matches (see ``_build_automaton``): "\x02" is a separator, so normalized text
+# never contains it.
+_NEVER_KEY = "  \x02"
+# Letters by rough frequency in English text (the separator first: it follows every word).
+_FREQUENT_FIRST = " etaoinsrhldcumfpgwybvkxjqz0123456789+#"
+# Sort key of automaton keys: a character's rank in _FREQUENT_FIRST (others after).
+_BY_FREQUENCY = str.maketrans(_FREQUENT_FIRST, "".join(map(chr, range(1, 40))))
+
+
+def _build_automaton(keys: dict[str, tuple]) -> ahocorasick.Automaton:
+    """The Aho-Corasick automaton of ``keys`` (key -> payload).
+
+    Only the speed of a scan depends on what this does beyond adding the keys; the matches
+    do not.  pyahocorasick looks a node's children up linearly, in the order they were
+    added, and the node after a space has one child per first letter of a key:
+    * ``_NEVER_KEY`` goes first.  A doubled separator reads a second space at that node,
+      which was a full, failed scan of its children before falling back to the root; now
+      it is the first child.  The key's last character never occurs in normalized text,
+      so it never matches and every fail path still ends where it did without it.
+    * The other keys are added in letter-frequency order, so that frequent letters come
+      first in every node's list.  (The keys are unique: the order changes no payload.)
+    """
+    automaton = ahocorasick.Automaton()
+    automaton.add_word(_NEVER_KEY, (0, len(_NEVER_KEY), None, None))
+    for key in sorted(keys, key=lambda k: k.translate(_BY_FREQUENCY)):
+        automaton.add_word(key, keys[key])
+    automaton.make_automaton()
+    return automaton
 
 
 class _Candidate(NamedTuple):
@@ -341,7 +381,7 @@ class SkillMatcher:
             if cand not in bucket:
                 bucket.append(cand)
                 count += 1
-        automaton = ahocorasick.Automaton()
+        keys: dict[str, tuple] = {}  # automaton key -> payload
         for key, bucket in table.items():
             # unconditional candidates first: they are preferred when they apply
             bucket.sort(key=lambda c: (c.cased is not None, c.needs_context))
@@ -354,27 +394,26 @@ class SkillMatcher:
                     "  " * g + w for g, w in zip(gaps, words[1:], strict=True)
                 )
                 tlen = len(key) + sum(gaps) - len(gaps)
-                automaton.add_word(f" {core} ", (tlen, len(core) + 2, payload, simple))
+                keys[f" {core} "] = (tlen, len(core) + 2, payload, simple)
         if skip_role_titles:
             # role nouns ride along in the same pass; their payload has no candidates
             # (kind "r": a role noun that also names a "Role:" field, "t": a field word only)
             for word in ROLE_NOUNS:
                 if word not in table:
                     kind = "r" if word in _FIELD_WORDS else None
-                    automaton.add_word(f" {word} ", (len(word), len(word) + 2, None, kind))
+                    keys[f" {word} "] = (len(word), len(word) + 2, None, kind)
             for word in _FIELD_WORDS - ROLE_NOUNS:
                 if word not in table:
-                    automaton.add_word(f" {word} ", (len(word), len(word) + 2, None, "t"))
+                    keys[f" {word} "] = (len(word), len(word) + 2, None, "t")
         if skip_company_context:
             # so do the company-voice words and section headings (kind "v" / "h")
             for kind, words in (("v", _VOICE_WORDS), ("h", _HEADING_WORDS)):
                 for word in words:
                     if word not in table:
                         core = word.replace(" ", "  ")
-                        automaton.add_word(f" {core} ", (len(word), len(core) + 2, None, kind))
-        automaton.make_automaton()
+                        keys[f" {core} "] = (len(word), len(core) + 2, None, kind)
         return cls(
-            automaton,
+            _build_automaton(keys),
             count,
             skip_role_titles=skip_role_titles,
             skip_company_context=skip_company_context,
@@ -389,19 +428,33 @@ class SkillMatcher:
         if not text:
             return []
         padded, emap = _prepare(text)
-        chosen: list[tuple[int, int, int, int, _Candidate]] = []
-        ambiguous: list[int] = []
-        # leftmost-longest, non-overlapping matches of " alias " in the doubled text
+        # The chosen matches as parallel lists (original offsets, candidate) rather than one
+        # tuple per match: the filters below bisect ``starts`` directly, and fewer tuples
+        # means less allocation and garbage-collector work on long texts.
+        starts: list[int] = []
+        ends: list[int] = []
+        cands: list[_Candidate] = []
+        add_start, add_end, add_cand = starts.append, ends.append, cands.append
+        ambiguous: list[int] = []  # indexes of matches whose alias needs context
+        roles: list[int] = []  # indexes of matches directly followed by a role noun
+        # original positions of the context words, one list per kind: company-voice words,
+        # section heading words, "Role:" / "Title:" field words
+        voice: list[int] = []
+        headings: list[int] = []
+        fields: list[int] = []
+        marks = {"v": voice, "h": headings, "r": fields, "t": fields}
         pick = self._pick
         count_spaces = padded.count
-        roles: list[int] = []  # indexes of matches directly followed by a role noun
-        marks: list[tuple[int, str]] = []  # company-context words: (original position, kind)
         spaces = 0  # spaces in the doubled text before ``last``
         last = 0
+        # doubled end of the last chosen match; far below 0 while there is none, so the
+        # role-noun test below fails without a separate check
+        prev_end = -_ROLE_GAP
         # between two matches only the first and the last company-voice word of a run
         # matter (if a match's sentence holds a voice word, it holds one of these two)
         v_run = False  # the last event was a voice word
         v_last = -1  # doubled position of a voice word held back, the run's last so far
+        # leftmost-longest, non-overlapping matches of " alias " in the doubled text
         for end_idx, (klen, dlen, bucket, simple) in self._automaton.iter_long(padded):
             ks = end_idx - dlen + 1  # key start (its leading space) in the doubled text
             if bucket is None:
@@ -412,74 +465,77 @@ class SkillMatcher:
                     v_run = True
                 elif simple is None or simple == "r":  # a role noun: after the last match?
                     # directly or after one filler word ("Full Stack Software Engineer")
-                    if chosen:
-                        prev_end = chosen[-1][1]
-                        if prev_end == ks or (
-                            ks - prev_end < 40 and padded[prev_end:ks].strip() in _ROLE_FILLERS
-                        ):
-                            roles.append(len(chosen) - 1)
+                    if prev_end == ks or (
+                        ks - prev_end < _ROLE_GAP and padded[prev_end:ks].strip() in _ROLE_FILLERS
+                    ):
+                        roles.append(len(cands) - 1)
                     if simple is None:
                         continue
                 if v_last >= 0:  # a voice word held back: place it first
                     p = v_last + 1
                     spaces += count_spaces(" ", last, p)
                     last = p
-                    o_start = p - 1 - (spaces - 1) // 2
+                    o_start = v_last - (spaces - 1) // 2
                     if emap is not None:
                         o_start = emap.span(o_start, o_start + 1)[0]
-                    marks.append((o_start, "v"))
+                    voice.append(o_start)
                     v_last = -1
                 # a title field, company-voice or section heading word: remember where
                 p = ks + 1
                 spaces += count_spaces(" ", last, p)
                 last = p
-                o_start = p - 1 - (spaces - 1) // 2
+                o_start = ks - (spaces - 1) // 2
                 if emap is not None:
                     o_start = emap.span(o_start, o_start + 1)[0]
-                marks.append((o_start, simple))
+                marks[simple].append(o_start)
                 continue
             if v_last >= 0:  # a voice word held back: place it first
                 p = v_last + 1
                 spaces += count_spaces(" ", last, p)
                 last = p
-                o_start = p - 1 - (spaces - 1) // 2
+                o_start = v_last - (spaces - 1) // 2
                 if emap is not None:
                     o_start = emap.span(o_start, o_start + 1)[0]
-                marks.append((o_start, "v"))
+                voice.append(o_start)
                 v_last = -1
             v_run = False
+            # doubled -> translated position: every separator before it was doubled
             p = ks + 1
             spaces += count_spaces(" ", last, p)
             last = p
-            o_start = p - 1 - (spaces - 1) // 2  # doubled -> translated position
+            o_start = ks - (spaces - 1) // 2
             o_end = o_start + klen
             if emap is not None:
                 o_start, o_end = emap.span(o_start, o_end)
-            if simple is not None:
-                chosen.append((ks, end_idx + 1, o_start, o_end, simple))
-                continue
-            cand = pick(bucket, text, o_start, o_end)
-            if cand is None:
-                continue
-            if cand.needs_context:
-                ambiguous.append(len(chosen))
-            chosen.append((ks, end_idx + 1, o_start, o_end, cand))
-        if not chosen:
+            if simple is None:
+                simple = pick(bucket, text, o_start, o_end)
+                if simple is None:
+                    continue
+                if simple.needs_context:
+                    ambiguous.append(len(cands))
+            prev_end = end_idx + 1
+            add_start(o_start)
+            add_end(o_end)
+            add_cand(simple)
+        if not cands:
             return []
-        drop = {i for i in ambiguous if not self._has_context(text, chosen, i)}
+        drop = {i for i in ambiguous if not _has_context(text, starts, ends, cands, i)}
         if self.skip_role_titles:
-            drop |= _role_title_matches(text, chosen, roles, marks)
-            drop |= _title_line_matches(text, chosen)
-        if marks and self.skip_company_context:
-            drop |= _company_context_matches(text, chosen, marks)
+            drop.update(_role_title_matches(text, starts, ends, roles, fields))
+            drop.update(_title_line_matches(text, starts))
+        if self.skip_company_context and (voice or headings):
+            drop.update(_company_context_matches(text, starts, voice, headings))
         new = tuple.__new__  # Match(...) without the keyword handling: many matches
         if drop:
             return [
-                new(Match, (c.slug, c.name, os_, oe, text[os_:oe]))
-                for i, (_, _, os_, oe, c) in enumerate(chosen)
+                new(Match, (c.slug, c.name, s, e, text[s:e]))
+                for i, (s, e, c) in enumerate(zip(starts, ends, cands, strict=True))
                 if i not in drop
             ]
-        return [new(Match, (c.slug, c.name, os_, oe, text[os_:oe])) for _, _, os_, oe, c in chosen]
+        return [
+            new(Match, (c.slug, c.name, s, e, text[s:e]))
+            for s, e, c in zip(starts, ends, cands, strict=True)
+        ]
 
     @staticmethod
     def _pick(bucket: tuple, text: str, o_start: int, o_end: int) -> _Candidate | None:
@@ -496,34 +552,6 @@ class SkillMatcher:
                 continue
             return cand
         return weak
-
-    @staticmethod
-    def _has_context(text: str, chosen: list, i: int) -> bool:
-        _, _, o_start, o_end, _cand = chosen[i]
-        if _cand.cased == "":  # case did not match: a neighbour in a list must vouch for it
-            return _adjacent_skill(text, chosen, i)
-        before_tok = _prev_token(text, o_start)
-        after_tok = _next_token(text, o_end)
-        blocked = after_tok in _BLOCK_AFTER or before_tok in _BLOCK_BEFORE
-        # a neighbouring skill right next to it (a list: "Go, Python") still counts
-        if blocked and not _adjacent_skill(text, chosen, i):
-            return False
-        lo = max(0, o_start - _WINDOW)
-        hi = min(len(text), o_end + _WINDOW)
-        nl = text.rfind("\n", lo, o_start)
-        if nl != -1:
-            lo = nl + 1
-        nl = text.find("\n", o_end, hi)
-        if nl != -1:
-            hi = nl
-        # another skill close by, within the same line
-        for j in (i - 1, i + 1, i - 2, i + 2):
-            if 0 <= j < len(chosen):
-                _, _, s2, e2, c2 = chosen[j]
-                if s2 >= lo and e2 <= hi and c2.slug != _cand.slug and not c2.needs_context:
-                    return True
-        window = _TOKEN_RE.findall((text[lo:o_start] + " " + text[o_end:hi]).lower())
-        return not CONTEXT_WORDS.isdisjoint(window)
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
@@ -553,14 +581,49 @@ def _next_token(text: str, pos: int) -> str:
     return m.group().lower()
 
 
-def _adjacent_skill(text: str, chosen: list, i: int) -> bool:
-    _, _, o_start, o_end, _ = chosen[i]
+def _has_context(text: str, starts: list, ends: list, cands: list, i: int) -> bool:
+    """May the ambiguous match ``i`` (R, Go, Excel...) stand: not glued to a blocking word,
+    next to another skill on the line or near a technical context word?"""
+    o_start = starts[i]
+    o_end = ends[i]
+    cand = cands[i]
+    if cand.cased == "":  # case did not match: a neighbour in a list must vouch for it
+        return _adjacent_skill(text, starts, ends, cands, i)
+    before_tok = _prev_token(text, o_start)
+    after_tok = _next_token(text, o_end)
+    blocked = after_tok in _BLOCK_AFTER or before_tok in _BLOCK_BEFORE
+    # a neighbouring skill right next to it (a list: "Go, Python") still counts
+    if blocked and not _adjacent_skill(text, starts, ends, cands, i):
+        return False
+    lo = max(0, o_start - _WINDOW)
+    hi = min(len(text), o_end + _WINDOW)
+    nl = text.rfind("\n", lo, o_start)
+    if nl != -1:
+        lo = nl + 1
+    nl = text.find("\n", o_end, hi)
+    if nl != -1:
+        hi = nl
+    # another skill close by, within the same line
+    n = len(cands)
+    for j in (i - 1, i + 1, i - 2, i + 2):
+        if 0 <= j < n:
+            c2 = cands[j]
+            if starts[j] >= lo and ends[j] <= hi and c2.slug != cand.slug and not c2.needs_context:
+                return True
+    window = _TOKEN_RE.findall((text[lo:o_start] + " " + text[o_end:hi]).lower())
+    return not CONTEXT_WORDS.isdisjoint(window)
+
+
+_LIST_GAPS = frozenset([",", "/", "|", ";", ""])
+
+
+def _adjacent_skill(text: str, starts: list, ends: list, cands: list, i: int) -> bool:
+    """Is match ``i`` next to another (unambiguous) skill in a list ("Go, Python")?"""
     for j in (i - 1, i + 1):
-        if 0 <= j < len(chosen):
-            _, _, s2, e2, c2 = chosen[j]
-            gap = text[e2:o_start] if j < i else text[o_end:s2]
-            if len(gap) <= 3 and gap.strip() in {",", "/", "|", ";", ""}:
-                return not c2.needs_context
+        if 0 <= j < len(cands):
+            gap = text[ends[j] : starts[i]] if j < i else text[ends[i] : starts[j]]
+            if len(gap) <= 3 and gap.strip() in _LIST_GAPS:
+                return not cands[j].needs_context
     return False
 
 
@@ -592,26 +655,29 @@ def _follows(padded: str, prev_end: int, start: int) -> bool:
     return padded[prev_end:start].strip() in _ROLE_FILLERS
 
 
-def _role_title_matches(text: str, chosen: list, roles: list[int], marks: list) -> set[int]:
+def _role_title_matches(
+    text: str, starts: list[int], ends: list[int], roles: list[int], field_words: list[int]
+) -> set[int]:
     """Indexes of matches that are part of a role or team name ("Backend Java Engineer", "our
-    DevOps team") or that fill a "Role:" / "Title:" field of a posting header."""
-    fields = _title_fields(text, [pos for pos, kind in marks if kind == "r" or kind == "t"])
+    DevOps team") or that fill a "Role:" / "Title:" field of a posting header (the matcher
+    found the field words at ``field_words``)."""
+    fields = _title_fields(text, field_words)
     drop: set[int] = set()
     if not roles and not fields:
         return drop
+    role_after = _ROLE_AFTER.match
     for i in roles:
         # the normalized text hid punctuation: "Java. Developer" is not a title
-        if _ROLE_AFTER.match(text, chosen[i][3]) is None:
+        if role_after(text, ends[i]) is None:
             continue
         drop.add(i)
         # a run of skills before it belongs to the same title: "Backend Java Engineer"
         j = i - 1
-        while j >= 0 and text[chosen[j][3] : chosen[j + 1][2]].strip().lower() in _TITLE_JOINERS:
+        while j >= 0 and text[ends[j] : starts[j + 1]].strip().lower() in _TITLE_JOINERS:
             drop.add(j)
             j -= 1
     if fields:
         # the matches that start inside a field value (few fields, many matches: bisect)
-        starts = [c[2] for c in chosen]
         for a, b in fields:
             i = bisect.bisect_left(starts, a)
             drop.update(range(i, bisect.bisect_left(starts, b, i)))
@@ -647,9 +713,9 @@ _ROLE_WORD = re.compile(r"\b(?:" + "|".join(sorted(ROLE_NOUNS)) + r")\b", re.IGN
 _TITLE_MAX_WORDS = 15
 
 
-def _title_line_matches(text: str, chosen: list) -> set[int]:
+def _title_line_matches(text: str, starts: list[int]) -> set[int]:
     """Indexes of matches on a title first line (up to a newline or a ``<`` placeholder)."""
-    if chosen[0][2] > 300:
+    if starts[0] > 300:
         return set()
     m = re.search(r"[^\W_]", text[:300])
     if m is None:
@@ -668,12 +734,8 @@ def _title_line_matches(text: str, chosen: list) -> set[int]:
         or _ROLE_WORD.search(head) is None
     ):
         return set()
-    drop = set()
-    for i, c in enumerate(chosen):
-        if c[2] >= end:
-            break
-        drop.add(i)
-    return drop
+    # the matches that start before the end of the title line (starts are sorted)
+    return set(range(bisect.bisect_left(starts, end)))
 
 
 # Words that put a sentence in the company's voice, and heading words that open a section
@@ -850,45 +912,53 @@ def _section(text: str, pos: int) -> tuple[int, int] | None:
     return None
 
 
-def _company_context_matches(text: str, chosen: list, marks: list) -> set[int]:
-    """Indexes of matches in company-voice sentences and company or stack sections."""
-    starts = [c[2] for c in chosen]
+def _company_context_matches(
+    text: str, starts: list[int], voice: list[int], headings: list[int]
+) -> set[int]:
+    """Indexes of matches in company-voice sentences and company or stack sections.
+
+    ``voice`` and ``headings`` are the (sorted) positions of the company-voice words and of
+    the section heading words the matcher found.
+    """
     n_chosen = len(starts)
     bisect_left = bisect.bisect_left
     rfind = text.rfind
     find = text.find
     n = len(text)
     drop: set[int] = set()
+    # company-voice words: each line (or sentence of a long line) is judged once
     done = -1  # end of the last line or sentence handled
-    done_section = -1  # end of the last section handled
-    for pos, kind in marks:
-        if kind == "v":  # a company-voice word
-            if pos < done:
-                continue
-            # the line around it (bounded: a text without newlines is one long line)
-            lo = pos - _LINE_REACH if pos > _LINE_REACH else 0
-            ls = rfind("\n", lo, pos) + 1 or lo
-            le = find("\n", pos, pos + _LINE_REACH)
-            if le == -1:
-                le = min(n, pos + _LINE_REACH)
-            i = bisect_left(starts, ls)
+    for pos in voice:
+        if pos < done:
+            continue
+        # the line around it (bounded: a text without newlines is one long line)
+        lo = pos - _LINE_REACH if pos > _LINE_REACH else 0
+        ls = rfind("\n", lo, pos) + 1 or lo
+        le = find("\n", pos, pos + _LINE_REACH)
+        if le == -1:
+            le = min(n, pos + _LINE_REACH)
+        i = bisect_left(starts, ls)
+        if i == n_chosen or starts[i] >= le:
+            done = le  # no skill on this line
+            continue
+        if le - ls > _LONG_LINE:
+            ls, le = _sentence(text, pos, ls, le)
+            i = bisect_left(starts, ls, i)
             if i == n_chosen or starts[i] >= le:
-                done = le  # no skill on this line
+                done = le
                 continue
-            if le - ls > _LONG_LINE:
-                ls, le = _sentence(text, pos, ls, le)
-                i = bisect_left(starts, ls, i)
-                if i == n_chosen or starts[i] >= le:
-                    done = le
-                    continue
-            done = le
-            if _company_voice(text[ls:le]):
-                drop.update(range(i, bisect_left(starts, le, i)))
-        elif kind == "h" and pos >= done_section:  # a section heading word
-            span = _section(text, pos)
-            if span is None:
-                continue
-            a, done_section = span
-            i = bisect_left(starts, a)
-            drop.update(range(i, bisect_left(starts, done_section, i)))
+        done = le
+        if _company_voice(text[ls:le]):
+            drop.update(range(i, bisect_left(starts, le, i)))
+    # section heading words: a section is judged once, from its first heading word
+    done = -1  # end of the last section handled
+    for pos in headings:
+        if pos < done:
+            continue
+        span = _section(text, pos)
+        if span is None:
+            continue
+        a, done = span
+        i = bisect_left(starts, a)
+        drop.update(range(i, bisect_left(starts, done, i)))
     return drop

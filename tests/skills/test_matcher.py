@@ -266,6 +266,35 @@ def test_html_markup_is_a_separator(matcher: SkillMatcher) -> None:
         assert html[m.start : m.end] == m.text
 
 
+def test_non_ascii_runs_surrogates_and_control_characters(matcher: SkillMatcher) -> None:
+    # runs of non-ASCII characters (normalized by the encoding error handler), a lone
+    # surrogate, ligatures that expand before and after a match, and control characters
+    # (including the one the automaton's never-matching key ends with)
+    text = (
+        "\ud800\u00e9\u00e9 Python\u2014\ufb01\ufb03 Docker \x02\x02 Kubernetes\x00"
+        f"{fullwidth('SQL')}\u3000\ufb01"
+    )
+    found = matcher.find(text)
+    assert [m.slug for m in found] == ["python", "docker", "kubernetes", "sql"]
+    for m in found:
+        assert text[m.start : m.end] == m.text
+    assert matcher.find("\x02") == matcher.find("  \x02  ") == []
+
+
+def test_entry_order_does_not_change_matches() -> None:
+    entries = [
+        AliasEntry("ml", "Machine learning", "machine learning"),
+        AliasEntry("learning", "Learning", "learning"),
+        AliasEntry("ci-cd", "CI/CD", "CI/CD"),
+        AliasEntry("go", "Go", "Go", case_sensitive=True, needs_context=True),
+        AliasEntry("python", "Python", "Python"),
+    ]
+    text = "Machine  learning, CI / CD and Go programming; python learning\nGo, Python"
+    expected = SkillMatcher.from_entries(entries).find(text)
+    assert [m.slug for m in expected] == ["ml", "ci-cd", "go", "python", "learning", "go", "python"]
+    assert SkillMatcher.from_entries(entries[::-1]).find(text) == expected
+
+
 # ---- CLI ---------------------------------------------------------------------------------
 
 
