@@ -5,13 +5,14 @@ PY := $(VENV)/bin/python
 # Throw-away PostgreSQL and Redis for the test run, unless DATABASE_URL / REDIS_URL are set.
 WITH_TEST_SERVICES := $(PY) -m jobboard.localservices --ephemeral --
 
-.PHONY: run test lint format install bench clean-local help
+.PHONY: run test lint format install bench bench-browse browser clean-local help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    install, start embedded PostgreSQL + Redis, load demo data, serve on :8000"
 	@echo "make test   ruff, migrations check and the whole pytest suite on real PostgreSQL + Redis"
-	@echo "make bench  print the performance figures"
+	@echo "make bench  print the performance figures (seeding, tagging, matcher)"
+	@echo "make bench-browse  job-search server times at 1,000,000 postings (own database)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
@@ -42,11 +43,25 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint
+# The browser tests drive Debian's Chromium (no browser download): install it when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium for the browser tests (apt-get install chromium)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "error: the browser tests need Chromium. Install it: sudo apt-get install chromium"; exit 1; \
+	  fi; }
+
+test: lint browser
 	$(WITH_TEST_SERVICES) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(PYTEST_ARGS)'
 
 bench: install
 	$(WITH_TEST_SERVICES) $(PY) -m jobboard.bench
+
+# Its own servers and data under .local/bench/: seeded once (several minutes), reused after.
+bench-browse: install
+	$(PY) -m jobboard.bench_browse
 
 clean-local:
 	@echo "This deletes the local database and Redis data in .local/."

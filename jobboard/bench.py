@@ -101,7 +101,7 @@ def bench_latency(samples: int = 40) -> dict:
                 posting = PostingFactory(description="PyTorch, Kubernetes and SQL on AWS.")
                 posting_enqueue_tagging(posting_id=posting.pk)
             committed = time.perf_counter()
-            while not Posting.objects.filter(pk=posting.pk, tagged_at__isnull=False).exists():
+            while not Posting.objects.filter(pk=posting.pk, tag_state__isnull=False).exists():
                 time.sleep(0.005)
             waits.append(time.perf_counter() - committed)
     waits.sort()

@@ -118,6 +118,13 @@ CACHES = {
     }
 }
 
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "employers:dashboard"
+LOGOUT_REDIRECT_URL = "postings:list"
+# The client address rate limits count by; set to HTTP_X_FORWARDED_FOR only behind a proxy
+# that overwrites that header.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -186,7 +193,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 # Apps' tasks.py are autodiscovered; the project package is not an app, so name it here.
-CELERY_IMPORTS = ["jobboard.tasks"]
+CELERY_IMPORTS = ["jobboard.tasks", "postings.employers.tasks"]
 # The one place periodic work is scheduled.
 CELERY_BEAT_SCHEDULE = {
     "tag-sweep": {
@@ -196,6 +203,19 @@ CELERY_BEAT_SCHEDULE = {
     "skill-candidates": {
         "task": "skills.tasks.refresh_skill_candidates",
         "schedule": crontab(minute=5),  # hourly
+    },
+    "expire-postings": {"task": "postings.employers.tasks.expire_postings", "schedule": 300.0},
+    "expiry-reminders": {
+        "task": "postings.employers.tasks.queue_expiry_reminders",
+        "schedule": crontab(minute=20),
+    },
+    "flush-posting-counters": {
+        "task": "postings.employers.tasks.flush_posting_counters",
+        "schedule": 60.0,
+    },
+    "unsent-invitations": {
+        "task": "postings.employers.tasks.sweep_unsent_invitations",
+        "schedule": 300.0,
     },
     "nightly-session-cleanup": {
         "task": "jobboard.tasks.clear_expired_sessions",

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +24,10 @@ class Company(models.Model):
     city = models.CharField(max_length=120, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code")
     created_at = models.DateTimeField(default=timezone.now)
+    # --- employer workflow (issue 5) ---
+    # PNG, JPEG or WebP, size- and dimension-checked by postings.employers.forms; served by
+    # postings.employers.views.company_logo, so no media server is needed.
+    logo = models.ImageField(upload_to="logos/%Y/", blank=True)
 
     class Meta:
         verbose_name_plural = "companies"
@@ -85,6 +93,11 @@ class Status(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
+class CloseReason(models.TextChoices):
+    FILLED = "filled", "Filled"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 # Region codes allowed in Posting.remote_regions besides ISO country codes.
 REMOTE_REGIONS = {
     "WW": "Worldwide",
@@ -95,6 +108,40 @@ REMOTE_REGIONS = {
     "LATAM": "Latin America",
     "APAC": "Asia-Pacific",
 }
+
+
+EU_COUNTRIES = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+
+
+def remote_codes_for(country: str) -> list[str]:
+    """The remote_regions codes under which someone living in `country` may apply."""
+    from salaries.geography import region_of
+
+    region = region_of(country)
+    codes = {"WW", country}
+    if country in EU_COUNTRIES:
+        codes |= {"EU", "EEA"}
+    if country in {"IS", "LI", "NO"}:
+        codes.add("EEA")
+    if region in {"europe", "middle_east_africa"}:
+        codes.add("EMEA")
+    if region in {"north_america", "latin_america"}:
+        codes.add("AMER")
+    if region == "latin_america":
+        codes.add("LATAM")
+    if region == "asia_pacific":
+        codes.add("APAC")
+    return sorted(codes)
+
+
+# A posting's full-text document as SQL over a row alias `{t}`: the title weighs most. The one
+# definition, used by the bulk loader and by tagging; queries use the same "english" config.
+SEARCH_DOCUMENT_SQL = (
+    "setweight(to_tsvector('english', coalesce({t}.title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce({t}.description, '')), 'C')"
+)
 
 
 def _in_choices(field: str, choices: type[models.TextChoices]) -> Q:
@@ -126,11 +173,38 @@ class PostingQuerySet(models.QuerySet):
         )
 
     def needing_tags(self, taxonomy_version: int) -> PostingQuerySet:
-        """Postings whose skills are missing, or older than their text or the taxonomy."""
+        """Postings whose skills are missing, or older than their text or the taxonomy
+        (skills.PostingTagState says what each was last tagged from)."""
         return self.filter(
-            Q(tagged_at__isnull=True)
-            | Q(tagged_at__lt=models.F("text_updated_at"))
-            | Q(tagged_version__lt=taxonomy_version)
+            Q(tag_state__isnull=True)
+            | Q(tag_state__text_at__lt=models.F("text_updated_at"))
+            | Q(tag_state__taxonomy_version__lt=taxonomy_version)
+        )
+
+    def similar_to(self, posting: Posting, *, limit: int = 5) -> PostingQuerySet:
+        """Visible postings at the same level sharing the most skills with `posting`.
+
+        Ranks only the 200 newest candidates that share any skill, so a posting with very
+        common skills costs no more than one with rare ones.
+        """
+        if not posting.skill_ids:
+            return self.none()
+        candidates = (
+            self.visible()
+            .filter(seniority=posting.seniority, skill_ids__overlap=posting.skill_ids)
+            .exclude(pk=posting.pk)
+            .order_by("-published_at", "-id")
+            .values("id")[:200]
+        )
+        shared = RawSQL(
+            "cardinality(ARRAY(SELECT unnest(postings_posting.skill_ids) INTERSECT "
+            "SELECT unnest(%s::bigint[])))",
+            (list(posting.skill_ids),),
+        )
+        return (
+            self.filter(id__in=candidates)
+            .annotate(shared_skills=shared)
+            .order_by("-shared_skills", "-published_at")[:limit]
         )
 
     def newest_first(self) -> PostingQuerySet:
@@ -172,13 +246,44 @@ class Posting(models.Model):
     # A natural key for postings loaded from outside (demo data, imports): re-loading the same
     # source inserts nothing twice. Null for postings employers write.
     source_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    # When the text that skills are extracted from (the description) last changed.
+    # --- employer workflow (issue 5) ---
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When it was last sent to review: the moderation queue is oldest first by this.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Shown to the employer; kept after resubmission until the next decision overwrites it.
+    rejection_reason = models.TextField(blank=True)
+    closed_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True)
+    # Set when the "expires in 3 days" e-mail went out; cleared by a renewal. Its being set is
+    # what makes the reminder task safe to run twice.
+    expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Totals flushed from Redis counters by a beat task (postings.employers.counters); the
+    # request that views the page only does a Redis HINCRBY.
+    view_count = models.PositiveIntegerField(default=0, editable=False)
+    apply_click_count = models.PositiveIntegerField(default=0, editable=False)
+    # When the text (title or description) last changed: skills and the search document
+    # are derived from it in the background and compare against this.
     text_updated_at = models.DateTimeField(default=timezone.now)
     # Skills tagged on this posting (PostingSkill rows other than admin removals), copied into
-    # an indexed integer array so skill filters and facets never join the tag table.
+    # an indexed integer array so skill filters and facets never join the tag table. Written
+    # only when it changes: rewriting a wide posting row is what makes bulk re-tags slow.
     skill_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
-    tagged_at = models.DateTimeField(null=True, blank=True, editable=False)
-    tagged_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # --- search (issue 4) ---
+    # Full-text search document (SEARCH_DOCUMENT_SQL) and the text_updated_at it was built
+    # from. Not a generated column: PostgreSQL recomputes those on every UPDATE of the row,
+    # which made each tag or pay update re-parse the description. The bulk loader writes it;
+    # tagging rewrites it when the text changed. Company names are matched separately.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_text_at = models.DateTimeField(null=True, editable=False)
+    # Pay as annual USD from the dated exchange-rate table (salaries.ExchangeRate), for the
+    # salary filter and sort; written set-based by postings.services.postings_refresh_pay_usd.
+    pay_min_usd = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    pay_max_usd = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = PostingQuerySet.as_manager()
 
@@ -242,8 +347,18 @@ class Posting(models.Model):
                 | Q(expires_at__gt=models.F("published_at")),
                 name="posting_expires_after_published",
             ),
+            models.CheckConstraint(
+                condition=Q(closed_reason="") | _in_choices("closed_reason", CloseReason),
+                name="posting_closed_reason_valid",
+            ),
         ]
         indexes = [
+            # The moderation queue: postings waiting for review, oldest submission first.
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="posting_review_queue_idx",
+                condition=Q(status=Status.PENDING_REVIEW),
+            ),
             # The public list, newest first: PostingQuerySet.visible().newest_first().
             models.Index(
                 fields=["-published_at", "-id"],
@@ -252,9 +367,15 @@ class Posting(models.Model):
             ),
             # Skill filters: skill_ids @> / && ARRAY[...].
             GinIndex(fields=["skill_ids"], name="posting_skill_ids_gin"),
-            # The tagging sweep: postings never tagged (most bulk-loaded ones).
+            # Full-text search: search_vector @@ websearch_to_tsquery(...).
+            GinIndex(fields=["search_vector"], name="posting_search_gin"),
+            # location=<city text>: UPPER(city) LIKE UPPER('%...%') through trigrams.
+            GinIndex(OpClass(Upper("city"), name="gin_trgm_ops"), name="posting_city_trgm"),
+            # sort=salary and salary_min among public postings.
             models.Index(
-                fields=["id"], name="posting_untagged_idx", condition=Q(tagged_at__isnull=True)
+                fields=["-pay_max_usd", "-id"],
+                name="posting_public_pay_idx",
+                condition=Q(status=Status.PUBLISHED, pay_max_usd__isnull=False),
             ),
             # The expiry sweep: published postings whose expires_at has passed.
             models.Index(
@@ -282,3 +403,142 @@ class Posting(models.Model):
     @property
     def remote_regions_label(self) -> str:
         return ", ".join(REMOTE_REGIONS.get(code, code) for code in self.remote_regions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Employer workflow (issue 5): company members, invitations, edits under review
+# ---------------------------------------------------------------------------------------------
+
+
+class Membership(models.Model):
+    """An employer belongs to one company; a company has any number of members, all equal."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # One company per employer: every permission check is "the user's company".
+            models.UniqueConstraint(fields=["user"], name="membership_one_company_per_user"),
+        ]
+        indexes = [
+            # The team page and reminder e-mails: members of a company.
+            models.Index(fields=["company"], name="membership_company_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.company}"
+
+
+class Invitation(models.Model):
+    """A member asked a colleague (by e-mail) to join the company.
+
+    The link carries a signed, time-limited token of the id (postings.employers.services), so
+    no secret is stored; accepting sets accepted_at, after which the link does nothing.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set by the e-mail task in the transaction that sends, so a re-run sends nothing twice.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # Inviting the same address again re-sends the open invitation instead of piling up.
+            models.UniqueConstraint(
+                Lower("email"),
+                "company",
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.company}"
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PostingRevision(models.Model):
+    """An edit of a published posting's reviewed fields (title, description, pay), waiting for
+    review while the approved version stays public.
+
+    `data` holds every employer-editable field as the form cleaned it (decimals as strings),
+    so approving applies the whole edit at once and the queue can show a diff against the live
+    posting. A `renew` revision also restarts the 30 days when it is approved.
+    """
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="revisions")
+    data = models.JSONField()
+    renew = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=16, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejection_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_in_choices("status", RevisionStatus), name="revision_status_valid"
+            ),
+            # At most one edit waits per posting: editing again updates it.
+            models.UniqueConstraint(
+                fields=["posting"],
+                condition=Q(status=RevisionStatus.PENDING),
+                name="revision_one_pending_per_posting",
+            ),
+        ]
+        indexes = [
+            # The moderation queue: pending edits, oldest first.
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="revision_review_queue_idx",
+                condition=Q(status=RevisionStatus.PENDING),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"edit of {self.posting_id} ({self.status})"
+
+
+class CounterFlush(models.Model):
+    """A batch of Redis view/apply counters already added to postings.
+
+    Written in the same transaction as the additions: a flush re-run after a crash finds its
+    batch here and only deletes the Redis key, so no count is added twice.
+    """
+
+    batch = models.CharField(max_length=64)
+    flushed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch"], name="counter_flush_batch_unique")]
+
+    def __str__(self) -> str:
+        return self.batch

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from postings.models import Company
+from postings.models import SEARCH_DOCUMENT_SQL, Company, Posting
 
 # Columns a bulk load fills, in COPY order. Everything else takes its database default.
 BULK_COLUMNS = (
@@ -58,7 +58,24 @@ def _copy_value(value: object) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
-def _copy_line(row: dict, company_ids: dict[str, int], now: datetime) -> str:
+def _model_defaults() -> dict[str, object]:
+    """Model defaults for the columns a bulk load does not fill.
+
+    Django's defaults live in Python, not in the table, so an INSERT that names only some
+    columns would write NULL into the rest; the loader writes these instead, so a column
+    added later cannot break it.
+    """
+    skip = {"id", *BULK_COLUMNS}
+    return {
+        field.column: field.get_default()
+        for field in Posting._meta.concrete_fields
+        if field.column not in skip
+        and not field.generated
+        and (field.has_default() or not field.null)
+    }
+
+
+def _copy_line(row: dict, company_ids: dict[str, int], now: datetime, defaults: dict) -> str:
     values = {
         **row,
         "source_key": row["key"],
@@ -72,7 +89,7 @@ def _copy_line(row: dict, company_ids: dict[str, int], now: datetime) -> str:
         "apply_url": row.get("apply_url") or "",
         "apply_email": row.get("apply_email") or "",
     }
-    return "\t".join(_copy_value(values[column]) for column in BULK_COLUMNS) + "\n"
+    return "\t".join(_copy_value(values[column]) for column in (*BULK_COLUMNS, *defaults)) + "\n"
 
 
 def postings_bulk_load(
@@ -90,12 +107,20 @@ def postings_bulk_load(
     posting and never touches rows users created. Bulk-loaded postings are not tagged here:
     the tagging sweep picks up every posting whose skills are missing.
     """
-    columns = ", ".join(BULK_COLUMNS)
+    defaults = _model_defaults()
+    columns = ", ".join((*BULK_COLUMNS, *defaults))
+    loaded = ", ".join(f"l.{column}" for column in (*BULK_COLUMNS, *defaults))
+    # The search document and annual USD pay are computed in the same INSERT: a second pass
+    # (an UPDATE) would rewrite every new row.
+    document = SEARCH_DOCUMENT_SQL.format(t="l")
+    with_clause, pay_joins, pay_lo, pay_hi = _pay_usd_sql("l")
     now = timezone.now()
     inserted = 0
     iterator: Iterator[dict] = iter(rows)
     while batch := list(islice(iterator, batch_size)):
-        buffer = io.StringIO("".join(_copy_line(row, company_ids, now) for row in batch))
+        buffer = io.StringIO(
+            "".join(_copy_line({**defaults, **row}, company_ids, now, defaults) for row in batch)
+        )
         with transaction.atomic(), connection.cursor() as cursor:
             # Same column types, no constraints: the INSERT below checks them all.
             cursor.execute(
@@ -106,7 +131,9 @@ def postings_bulk_load(
                 f"COPY posting_load ({columns}) FROM STDIN", buffer
             )
             cursor.execute(
-                f"INSERT INTO postings_posting ({columns}) SELECT {columns} FROM posting_load "
+                f"{with_clause} INSERT INTO postings_posting ({columns}, search_vector, "
+                f"search_text_at, pay_min_usd, pay_max_usd) SELECT {loaded}, {document}, "
+                f"l.text_updated_at, {pay_lo}, {pay_hi} FROM posting_load l {pay_joins} "
                 "ON CONFLICT (source_key) DO NOTHING"
             )
             inserted += cursor.rowcount
@@ -115,3 +142,83 @@ def postings_bulk_load(
         if on_batch:
             on_batch(len(batch))
     return inserted
+
+
+def _pay_usd_sql(t: str) -> tuple[str, str, str, str]:
+    """SQL pieces turning pay as entered in row alias `t` into annual USD.
+
+    Returns (WITH clause, JOIN clause, min expression, max expression). The latest rate per
+    currency comes from salaries.ExchangeRate and the period factors from
+    salaries.normalization, so the arithmetic has one definition for the bulk loader and the
+    refresh alike. A currency without a rate gives NULL: no figure rather than a wrong one.
+    """
+    from salaries.normalization import PERIODS_PER_YEAR
+
+    periods = ", ".join(f"('{period}', {factor})" for period, factor in PERIODS_PER_YEAR.items())
+    with_clause = (
+        "WITH pay_rates AS (SELECT DISTINCT ON (currency) currency, usd_per_unit AS rate "
+        "FROM salaries_exchangerate ORDER BY currency, rate_date DESC), "
+        f"pay_periods (period, factor) AS (VALUES {periods})"
+    )
+    joins = (
+        f"LEFT JOIN pay_periods pf ON pf.period = {t}.salary_period "
+        f"LEFT JOIN pay_rates pr ON pr.currency = {t}.salary_currency"
+    )
+    rate = f"COALESCE(pr.rate, CASE WHEN {t}.salary_currency = 'USD' THEN 1 END)"
+
+    def annual(column: str) -> str:
+        # Capped to the integer column; not with LEAST(), which skips NULLs and would give
+        # a posting without pay the largest salary there is.
+        value = f"ROUND({t}.{column} * pf.factor * {rate})"
+        return f"(CASE WHEN {value} > 2147483647 THEN 2147483647 ELSE {value} END)::int"
+
+    return with_clause, joins, annual("salary_min"), annual("salary_max")
+
+
+def postings_refresh_pay_usd(*, posting_ids: list[int] | None = None) -> int:
+    """Recompute pay_min_usd / pay_max_usd from pay as entered; return rows changed.
+
+    Set-based; only rows whose figure changes are written, so refreshing every posting after
+    a rate update is cheap.
+    """
+    with_clause, joins, lo, hi = _pay_usd_sql("q")
+    scope = "TRUE" if posting_ids is None else "q.id = ANY(%s)"
+    params = [] if posting_ids is None else [list(posting_ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            {with_clause},
+            computed AS (SELECT q.id, {lo} AS lo, {hi} AS hi FROM postings_posting q {joins}
+                         WHERE {scope})
+            UPDATE postings_posting p SET pay_min_usd = c.lo, pay_max_usd = c.hi
+            FROM computed c
+            WHERE p.id = c.id
+              AND (p.pay_min_usd IS DISTINCT FROM c.lo OR p.pay_max_usd IS DISTINCT FROM c.hi)
+            """,
+            params,
+        )
+        return cursor.rowcount
+
+
+PAY_FIELDS = frozenset({"salary_min", "salary_max", "salary_currency", "salary_period"})
+TEXT_FIELDS = frozenset({"title", "description"})
+
+
+def posting_refresh_derived(*, posting_id: int, changed: Iterable[str], tag_now: bool) -> None:
+    """After a write of `changed` fields: recompute what is derived from them.
+
+    Pay -> annual USD, at once (one row). Title or description -> skills and the search
+    document, through the tagging pipeline: synchronously when the writer is about to show
+    them (an employer's preview), otherwise queued after commit. Callers also stamp
+    text_updated_at on a text change, which the tagging sweep compares against.
+    """
+    from skills.services import posting_enqueue_tagging, postings_tag
+
+    changed = set(changed)
+    if PAY_FIELDS & changed:
+        postings_refresh_pay_usd(posting_ids=[posting_id])
+    if TEXT_FIELDS & changed:
+        if tag_now:
+            postings_tag(posting_ids=[posting_id])
+        else:
+            posting_enqueue_tagging(posting_id=posting_id)

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from postings.employers.counters import posting_record_view
+from postings.filters import POSTED_WITHIN, SORT_CHOICES
 from postings.models import Posting
+from postings.search import SearchResult, search_postings
 from salaries.services import posting_pay_insight
-
-PAGE_SIZE = 20
+from skills.services import skill_index
 
 
 def _get_public_posting(pk: int) -> Posting:
@@ -30,9 +33,70 @@ class PostingGone(Exception):
 
 
 def posting_list(request: HttpRequest) -> HttpResponse:
-    postings = Posting.objects.visible().newest_first().select_related("company")
-    page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "postings/posting_list.html", {"page": page})
+    result = search_postings(request.GET)
+    context = {
+        "result": result,
+        "cards": _cards(result),
+        "filter_form": _form_values(result),
+        "posted_choices": POSTED_WITHIN,
+        "sort_choices": SORT_CHOICES,
+        "page_query": _query(result, drop={"page"}),
+        "any_company_query": _query(result, drop={"page", "company"}),
+    }
+    # The script on the page asks for just the search area when filters change.
+    if request.headers.get("X-Requested-With") == "search-fragment":
+        return render(request, "postings/_search_area.html", context)
+    return render(request, "postings/posting_list.html", context)
+
+
+@dataclass
+class Chip:
+    name: str
+    url: str
+    selected: bool
+
+
+@dataclass
+class Card:
+    posting: Posting
+    chips: list[Chip]
+
+
+CHIPS_PER_CARD = 6
+
+
+def _cards(result: SearchResult) -> list[Card]:
+    """Each result with its top skills as links that add that skill to the search."""
+    selected = set(result.params.getlist("skills"))
+    rank = {option.value: i for i, option in enumerate(result.skill_facet.options)}
+    cards = []
+    for posting in result.postings:
+        refs = [result.skills.by_id[i] for i in posting.skill_ids if i in result.skills.by_id]
+        refs = [r for r in refs if r.is_active]
+        refs.sort(key=lambda r: (r.slug not in selected, rank.get(r.slug, 999), r.name))
+        chips = []
+        for ref in refs[:CHIPS_PER_CARD]:
+            params = result.params.copy()
+            params.pop("page", None)
+            if ref.slug not in selected:
+                params.appendlist("skills", ref.slug)
+            chips.append(Chip(ref.name, f"?{params.urlencode()}", ref.slug in selected))
+        cards.append(Card(posting, chips))
+    return cards
+
+
+def _query(result: SearchResult, *, drop: set[str]) -> str:
+    """The current query string without `drop`, ready for another parameter to follow."""
+    params = result.params.copy()
+    for name in drop:
+        params.pop(name, None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+def _form_values(result: SearchResult) -> dict:
+    names = ("q", "country", "location", "company", "salary_min", "posted_within", "match")
+    return {name: result.params.get(name, "") for name in names}
 
 
 def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
@@ -42,5 +106,21 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         return render(request, "postings/posting_gone.html", {"posting": gone.posting}, status=410)
     if slug != posting.slug:
         return redirect(posting, permanent=True)
-    context = {"posting": posting, "insight": posting_pay_insight(posting)}
+    posting_record_view(posting_id=posting.pk)  # one Redis increment, flushed by beat
+    index = skill_index()
+    chips = sorted(
+        (
+            index.by_id[i]
+            for i in posting.skill_ids
+            if i in index.by_id and index.by_id[i].is_active
+        ),
+        key=lambda ref: ref.name.lower(),
+    )
+    similar = Posting.objects.similar_to(posting).select_related("company")
+    context = {
+        "posting": posting,
+        "insight": posting_pay_insight(posting),
+        "skill_chips": chips,
+        "similar": list(similar),
+    }
     return render(request, "postings/posting_detail.html", context)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from salaries.labels import band_label
 from salaries.models import ExchangeRate, SalaryBand, SalarySample
-from salaries.services import band_correct, band_correction_check
+from salaries.services import band_correct, band_correction_check, rates_changed
 
 FIGURES = ("p10", "p25", "p50", "p75", "p90")
 
@@ -78,6 +78,14 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_filter = ["currency"]
     ordering = ["currency", "-rate_date"]
     search_fields = ["currency"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        rates_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        rates_changed()
 
 
 @admin.register(SalarySample)

@@ -93,7 +93,17 @@ def exchange_rates_load(*, data: Mapping) -> RatesLoadResult:
                 result.created += 1
             else:
                 result.kept += 1
+        if result.created:
+            rates_changed()
     return result
+
+
+def rates_changed() -> None:
+    """Postings' annual USD pay follows the rates: recompute it in the background."""
+    from jobboard.queueing import enqueue_on_commit
+    from postings.tasks import refresh_pay_usd
+
+    enqueue_on_commit(refresh_pay_usd)
 
 
 # ---------------------------------------------------------------------------------------------

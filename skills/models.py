@@ -177,3 +177,23 @@ class SkillCandidate(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class PostingTagState(models.Model):
+    """What a posting's tags were last derived from: a narrow row per posting.
+
+    Kept apart from the posting on purpose: a re-tag after a taxonomy change touches every
+    posting, and updating this small row is far cheaper than rewriting the wide posting row
+    (with its description and search document) when the skills did not change.
+    """
+
+    posting = models.OneToOneField(
+        "postings.Posting", primary_key=True, on_delete=models.CASCADE, related_name="tag_state"
+    )
+    taxonomy_version = models.PositiveIntegerField()
+    # The posting's text_updated_at when its text was read for these tags.
+    text_at = models.DateTimeField()
+    tagged_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"posting {self.posting_id}: taxonomy v{self.taxonomy_version}"

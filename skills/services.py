@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from jobboard.queueing import enqueue_on_commit
-from postings.models import Posting
+from postings.models import SEARCH_DOCUMENT_SQL, Posting
 from skills.extraction import AliasEntry, SkillMatcher, Taxonomy, normalize
 from skills.models import (
     Alias,
@@ -281,8 +281,9 @@ def postings_tag(
     Safe to run twice and for any mix of new and old postings. Only differences are written:
     extracted rows that no longer match are deleted and new ones inserted, rows an employer
     or admin made are kept, and a skill an admin removed (a `removed` row) is never added back.
-    `tagged_at` records the text_updated_at of the text that was read, so an edit that lands
-    while this runs leaves the posting visibly stale for the sweep rather than marked fresh.
+    A posting row is rewritten only when its skills or its text changed (then its search
+    document is rebuilt too); every posting's PostingTagState records the taxonomy version
+    and the text_updated_at that was read, so an edit landing meanwhile stays visibly stale.
     """
     version, matcher, skill_ids = current_matcher()
     postings = Posting.objects.all()
@@ -292,7 +293,9 @@ def postings_tag(
         postings = postings.filter(id__gte=id_range[0], id__lt=id_range[1])
     if only_stale:
         postings = postings.needing_tags(version)
-    rows = list(postings.values_list("id", "description", "text_updated_at"))
+    rows = list(
+        postings.values_list("id", "description", "text_updated_at", "search_text_at", "skill_ids")
+    )
     if not rows:
         return 0
     ids = [row[0] for row in rows]
@@ -303,9 +306,9 @@ def postings_tag(
         ).values_list("posting_id", "skill_id", "source"):
             existing.setdefault(posting_id, {})[skill_id] = source
 
-        inserts, deletes, summary = [], [], []
+        inserts, deletes, changed, states = [], [], [], []
         now = timezone.now().isoformat()
-        for posting_id, description, text_updated_at in rows:
+        for posting_id, description, text_at, search_text_at, old_tags in rows:
             current = existing.get(posting_id, {})
             found = {skill_ids[m.slug] for m in matcher.find(description) if m.slug in skill_ids}
             extracted = {s for s, source in current.items() if source == Source.EXTRACTED}
@@ -315,8 +318,11 @@ def postings_tag(
                 found - {s for s, src in current.items() if src == Source.REMOVED}
                 | {s for s, src in current.items() if src in (Source.EMPLOYER, Source.CONFIRMED)}
             )
-            array = "{" + ",".join(map(str, tags)) + "}"
-            summary.append(f"{posting_id}\t{array}\t{text_updated_at.isoformat()}\n")
+            text_changed = search_text_at != text_at
+            if tags != sorted(old_tags) or text_changed:
+                array = "{" + ",".join(map(str, tags)) + "}"
+                changed.append(f"{posting_id}\t{array}\t{'t' if text_changed else 'f'}\n")
+            states.append(f"{posting_id}\t{version}\t{text_at.isoformat()}\t{now}\n")
 
         with connection.cursor() as cursor:
             raw = cursor.connection.cursor()
@@ -328,30 +334,46 @@ def postings_tag(
                     [[p for p, _ in deletes], [k for _, k in deletes], Source.EXTRACTED],
                 )
             if inserts:
-                cursor.execute(
-                    "CREATE TEMP TABLE tag_load (posting_id bigint, skill_id bigint, "
-                    "created_at timestamptz)"
-                )
-                raw.copy_expert("COPY tag_load FROM STDIN", io.StringIO("".join(inserts)))
+                _copy_into(raw, "tag_load (posting_id bigint, skill_id bigint, at timestamptz)",
+                           inserts)  # fmt: skip
                 cursor.execute(
                     "INSERT INTO skills_postingskill (posting_id, skill_id, source, "
-                    "taxonomy_version, created_at) SELECT posting_id, skill_id, %s, %s, "
-                    "created_at FROM tag_load ON CONFLICT (posting_id, skill_id) DO NOTHING",
+                    "taxonomy_version, created_at) SELECT posting_id, skill_id, %s, %s, at "
+                    "FROM tag_load ON CONFLICT (posting_id, skill_id) DO NOTHING",
                     [Source.EXTRACTED, version],
                 )
-                cursor.execute("DROP TABLE tag_load")
+            if changed:
+                _copy_into(raw, "tag_changed (id bigint, skill_ids bigint[], text bool)", changed)
+                # The document is built from the row as it is now, so search_text_at takes
+                # the row's own text_updated_at in the same statement.
+                document = SEARCH_DOCUMENT_SQL.format(t="p")
+                cursor.execute(
+                    "UPDATE postings_posting p SET skill_ids = c.skill_ids, "
+                    f"search_vector = CASE WHEN c.text THEN {document} ELSE p.search_vector END, "
+                    "search_text_at = CASE WHEN c.text THEN p.text_updated_at "
+                    "ELSE p.search_text_at END FROM tag_changed c WHERE p.id = c.id"
+                )
+            _copy_into(
+                raw, "tag_state (id bigint, version int, text_at timestamptz, at timestamptz)",
+                states,
+            )  # fmt: skip
             cursor.execute(
-                "CREATE TEMP TABLE tag_summary (id bigint, skill_ids bigint[], text_at timestamptz)"
-            )
-            raw.copy_expert("COPY tag_summary FROM STDIN", io.StringIO("".join(summary)))
-            cursor.execute(
-                "UPDATE postings_posting p SET skill_ids = s.skill_ids, tagged_at = s.text_at, "
-                "tagged_version = %s FROM tag_summary s WHERE p.id = s.id",
-                [version],
+                "INSERT INTO skills_postingtagstate (posting_id, taxonomy_version, text_at, "
+                "tagged_at) SELECT id, version, text_at, at FROM tag_state "
+                "ON CONFLICT (posting_id) DO UPDATE SET "
+                "taxonomy_version = EXCLUDED.taxonomy_version, text_at = EXCLUDED.text_at, "
+                "tagged_at = EXCLUDED.tagged_at"
             )
             # Dropped here, not ON COMMIT: inside an outer transaction there is no commit yet.
-            cursor.execute("DROP TABLE tag_summary")
+            cursor.execute("DROP TABLE IF EXISTS tag_load, tag_changed, tag_state")
     return len(rows)
+
+
+def _copy_into(raw_cursor, table: str, lines: list[str]) -> None:
+    """COPY tab-separated `lines` into a new temporary `table` ("name (columns)")."""
+    raw_cursor.execute(f"CREATE TEMP TABLE {table}")
+    name = table.split(" ", 1)[0]
+    raw_cursor.copy_expert(f"COPY {name} FROM STDIN", io.StringIO("".join(lines)))
 
 
 def posting_enqueue_tagging(*, posting_id: int) -> None:

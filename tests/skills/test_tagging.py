@@ -7,13 +7,14 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
 from postings.models import Posting
 from skills.extraction import Taxonomy
-from skills.models import Alias, PostingSkill, Skill, Source
+from skills.models import Alias, PostingSkill, PostingTagState, Skill, Source
 from skills.services import (
     alias_create,
     postings_tag,
@@ -107,8 +108,12 @@ def test_tagging_stores_extracted_skills_and_the_indexed_copy(taxonomy):
     assert sorted(posting.skill_ids) == sorted(
         taxonomy[s].pk for s in ("pytorch", "kubernetes", "python")
     )
-    assert posting.tagged_version == taxonomy_version()
-    assert posting.tagged_at == posting.text_updated_at
+    assert posting.tag_state.taxonomy_version == taxonomy_version()
+    assert posting.tag_state.text_at == posting.text_updated_at
+    assert posting.search_text_at == posting.text_updated_at
+    assert Posting.objects.filter(
+        pk=posting.pk, search_vector=SearchQuery("pytorch", config="english")
+    ).exists()
 
 
 def test_tagging_twice_gives_the_same_rows(taxonomy):
@@ -165,8 +170,7 @@ def test_ambiguous_aliases_need_technical_context(taxonomy):
 def test_unusual_descriptions_are_tagged_without_error(taxonomy, description):
     posting = PostingFactory(description=description)
     postings_tag(posting_ids=[posting.pk])
-    posting.refresh_from_db()
-    assert posting.tagged_version == taxonomy_version()
+    assert PostingTagState.objects.get(posting=posting).taxonomy_version == taxonomy_version()
 
 
 def test_the_sweep_finds_untagged_stale_and_outdated_postings(
@@ -179,7 +183,7 @@ def test_the_sweep_finds_untagged_stale_and_outdated_postings(
     Posting.objects.filter(pk=stale_text.pk).update(
         text_updated_at=timezone.now() + timedelta(seconds=1)
     )
-    Posting.objects.filter(pk=old_taxonomy.pk).update(tagged_version=0)
+    PostingTagState.objects.filter(posting=old_taxonomy).update(taxonomy_version=0)
 
     needing = set(Posting.objects.needing_tags(taxonomy_version()).values_list("pk", flat=True))
     assert needing == {stale_text.pk, old_taxonomy.pk, untagged.pk}
@@ -283,15 +287,12 @@ def test_a_taxonomy_change_queues_a_retag_of_every_id_range(taxonomy, monkeypatc
 def test_a_range_retag_touches_only_stale_postings(taxonomy):
     done, stale = PostingFactory.create_batch(2, description="PyTorch")
     postings_tag(posting_ids=[done.pk])
-    done.refresh_from_db()
-    tagged_at = done.tagged_at
+    tagged_at = PostingTagState.objects.get(posting=done).tagged_at
 
     assert postings_tag(id_range=(done.pk, stale.pk + 1), only_stale=True) == 1
 
-    stale.refresh_from_db()
-    assert stale.tagged_version == taxonomy_version()
-    done.refresh_from_db()
-    assert done.tagged_at == tagged_at
+    assert PostingTagState.objects.get(posting=stale).taxonomy_version == taxonomy_version()
+    assert PostingTagState.objects.get(posting=done).tagged_at == tagged_at
 
 
 def test_the_admin_merge_and_alias_writers_queue_a_retag_on_commit(

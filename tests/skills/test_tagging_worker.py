@@ -9,6 +9,7 @@ from django.db import transaction
 
 from postings.models import Posting
 from skills.extraction import Taxonomy
+from skills.models import PostingTagState
 from skills.services import posting_enqueue_tagging, taxonomy_load
 from tests.factories import PostingFactory
 from tests.skills.test_tagging import SMALL
@@ -23,13 +24,13 @@ def test_a_new_posting_is_tagged_by_the_worker_after_commit(celery_worker_proces
 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        posting.refresh_from_db()
-        if posting.tagged_at is not None:
+        if PostingTagState.objects.filter(posting=posting).exists():
             break
         time.sleep(0.05)
-    assert posting.tagged_at == posting.text_updated_at
+    posting.refresh_from_db()
+    assert posting.tag_state.text_at == posting.text_updated_at
     assert set(posting.posting_skills.values_list("skill__slug", flat=True)) == {
         "pytorch",
         "kubernetes",
     }
-    assert Posting.objects.needing_tags(posting.tagged_version).count() == 0
+    assert Posting.objects.needing_tags(posting.tag_state.taxonomy_version).count() == 0

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from postings.demo.accounts import DEMO_LOGINS
+from postings.models import Company, Membership
 
 DEMO_POSTINGS = 500
 DEMO_SEED = 42
@@ -25,3 +26,8 @@ class Command(BaseCommand):
                 user.set_password(login.password)
                 user.save(update_fields=["password"])
         call_command("seed_demo", postings=DEMO_POSTINGS, seed=DEMO_SEED, stdout=self.stdout)
+        # The demo employer manages the first demo company, so it has postings to look after.
+        employer = User.objects.get(username=DEMO_LOGINS[1].email)
+        company = Company.objects.order_by("id").first()
+        if company is not None:
+            Membership.objects.get_or_create(user=employer, defaults={"company": company})

@@ -1,0 +1,444 @@
+"""Employer pages, account pages, company pages and the counted apply link. Thin: a form
+validates, a service writes, the view renders. Access rules are in permissions.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from postings.employers import ratelimits, services
+from postings.employers.counters import posting_record_apply_click
+from postings.employers.forms import (
+    CloseForm,
+    CompanyForm,
+    DashboardFilterForm,
+    EmailAuthenticationForm,
+    InvitationForm,
+    PostingForm,
+    QueuedPasswordResetForm,
+    SignUpForm,
+    SkillChangeForm,
+)
+from postings.employers.permissions import employer_required, get_posting_for_company
+from postings.models import Company, Membership, Posting, RevisionStatus, Status
+from salaries.services import posting_pay_insight
+from skills.models import PostingSkill, Source
+from skills.services import current_matcher
+
+DASHBOARD_PAGE_SIZE = 50
+
+
+def _error_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+# ---------------------------------------------------------------------------------------------
+# Accounts
+# ---------------------------------------------------------------------------------------------
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("employers:dashboard")
+    status = 200
+    form = SignUpForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST":
+        if ratelimits.rate_limited(request, ratelimits.SIGN_UP):
+            form.add_error(None, ratelimits.MESSAGE)
+            status = ratelimits.STATUS
+        elif form.is_valid():
+            try:
+                user = services.user_sign_up(
+                    email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, "Welcome! Your account is ready.")
+                return redirect(_next_url(request, reverse("employers:company_create")))
+    context = {"form": form, "next": _next_url(request, "")}
+    return render(request, "registration/signup.html", context, status=status)
+
+
+class RateLimitedLoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if ratelimits.rate_limited(request, ratelimits.LOG_IN):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, ratelimits.MESSAGE)
+            # The password is never sent back into the page.
+            return self.render_to_response(
+                self.get_context_data(form=form), status=ratelimits.STATUS
+            )
+        return super().post(request, *args, **kwargs)
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("employers:dashboard")
+
+
+class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if ratelimits.rate_limited(request, ratelimits.PASSWORD_RESET):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, ratelimits.MESSAGE)
+            return self.render_to_response(
+                self.get_context_data(form=form), status=ratelimits.STATUS
+            )
+        return super().post(request, *args, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Companies and members
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def company_create(request: HttpRequest) -> HttpResponse:
+    if services.membership_for(request.user) is not None:
+        return redirect("employers:dashboard")
+    form = CompanyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = services.company_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{company.name} is set up. Post your first role.")
+            return redirect("employers:posting_create")
+    return render(request, "postings/employer/company_form.html", {"form": form, "new": True})
+
+
+@employer_required
+def company_edit(request: HttpRequest, company: Company) -> HttpResponse:
+    form = CompanyForm(request.POST or None, request.FILES or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Company profile saved.")
+        return redirect("employers:company_edit")
+    return render(
+        request, "postings/employer/company_form.html", {"form": form, "company": company}
+    )
+
+
+@employer_required
+def team(request: HttpRequest, company: Company) -> HttpResponse:
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                company=company,
+                email=form.cleaned_data["email"],
+                invited_by=request.user,
+                domain=request.get_host(),
+                use_https=request.is_secure(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("employers:team")
+    context = {
+        "company": company,
+        "form": form,
+        "members": Membership.objects.filter(company=company).select_related("user"),
+        "invitations": company.invitations.filter(accepted_at__isnull=True),
+    }
+    return render(request, "postings/employer/team.html", context)
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = services.invitation_from_token(token)
+    if found is None:
+        return render(request, "postings/employer/invitation_invalid.html", status=404)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        try:
+            services.invitation_accept(invitation=found, user=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_message(error))
+        else:
+            messages.success(request, f"You are now a member of {found.company.name}.")
+            return redirect("employers:dashboard")
+    return render(request, "postings/employer/invitation.html", {"invitation": found})
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboard and postings
+# ---------------------------------------------------------------------------------------------
+
+
+@employer_required
+def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
+    form = DashboardFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    postings = services.company_postings(company=company, status=status)
+    page = Paginator(postings, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "posting": posting,
+            "days_left": services.days_left(posting),
+            "revision": posting.recent_revisions[0] if posting.recent_revisions else None,
+            "can_renew": services.posting_can_renew(posting),
+        }
+        for posting in page.object_list
+    ]
+    context = {"company": company, "form": form, "page": page, "rows": rows}
+    return render(request, "postings/employer/dashboard.html", context)
+
+
+@employer_required
+def posting_create(request: HttpRequest, company: Company) -> HttpResponse:
+    form = PostingForm(request.POST or None, company=company)
+    if request.method == "POST" and form.is_valid():
+        posting = services.posting_create(company=company, user=request.user, data=form.values())
+        messages.success(request, "Draft saved. Check the preview, then send it to review.")
+        return redirect("employers:posting", pk=posting.pk)
+    return render(request, "postings/employer/posting_form.html", {"form": form, "mode": "new"})
+
+
+def _pending_revision(posting: Posting) -> Any:
+    return posting.revisions.filter(status=RevisionStatus.PENDING).first()
+
+
+def _edit(request: HttpRequest, company: Company, pk: int, *, renew: bool) -> HttpResponse:
+    posting = get_posting_for_company(company, pk, action=request.method == "POST")
+    if renew and not services.posting_can_renew(posting):
+        messages.error(request, "This posting cannot be renewed yet.")
+        return redirect("employers:posting", pk=posting.pk)
+    pending = _pending_revision(posting)
+    # A live posting with an edit waiting shows that edit, so editing again builds on it.
+    shown = services.posting_with_revision(posting, pending)
+    form = PostingForm(request.POST or None, instance=shown)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if renew:
+                outcome = services.posting_renew(
+                    posting=posting, user=request.user, data=form.values()
+                )
+            else:
+                outcome = services.posting_update(
+                    posting=posting, user=request.user, data=form.values()
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _OUTCOME_MESSAGES[outcome.result])
+            return redirect("employers:posting", pk=posting.pk)
+    context = {"form": form, "posting": posting, "pending": pending}
+    context["mode"] = "renew" if renew else "edit"
+    return render(request, "postings/employer/posting_form.html", context)
+
+
+_OUTCOME_MESSAGES = {
+    "saved": "Changes saved.",
+    "review": "Your changes are waiting for review. The current version stays live until "
+    "they are approved.",
+    "submitted": "Changes saved and sent to review. It goes live for 30 days once approved.",
+    "renewed": "Renewed: the posting is live for another 30 days.",
+    "unchanged": "Nothing had changed.",
+}
+
+
+@employer_required
+def posting_edit(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
+    return _edit(request, company, pk, renew=False)
+
+
+@employer_required
+def posting_renew(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
+    return _edit(request, company, pk, renew=True)
+
+
+@employer_required
+def posting_manage(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
+    """The posting as seekers will see it, with its status, skills and what can be done."""
+    posting = get_posting_for_company(company, pk)
+    pending = _pending_revision(posting)
+    shown = services.posting_with_revision(posting, pending)
+    if shown.published_at is None:  # what the dates will read once approved
+        shown.published_at = timezone.now()
+        shown.expires_at = None
+    skill_rows = list(
+        PostingSkill.objects.filter(posting=posting).select_related("skill").order_by("skill__name")
+    )
+    if pending is not None and pending.data.get("description") != posting.description:
+        # The edit's skills, extracted by the same matcher the pipeline uses; stored when the
+        # edit is approved and the pipeline tags the new text.
+        _, matcher, _ = current_matcher()
+        edit_skills = sorted({m.name for m in matcher.find(shown.description)})
+    else:
+        edit_skills = None
+    last_rejected = posting.revisions.filter(status=RevisionStatus.REJECTED).first()
+    context = {
+        "posting": posting,
+        "shown": shown,
+        "insight": posting_pay_insight(shown),
+        "pending": pending,
+        "last_rejected_edit": last_rejected if pending is None else None,
+        "skills": [row for row in skill_rows if row.source != Source.REMOVED],
+        "removed_skills": [row for row in skill_rows if row.source == Source.REMOVED],
+        "edit_skills": edit_skills,
+        "skills_editable": posting.status in _SKILL_EDITABLE,
+        "skill_form": SkillChangeForm(initial={"action": "add"}),
+        "close_form": CloseForm(),
+        "days_left": services.days_left(posting),
+        "can_renew": services.posting_can_renew(posting),
+    }
+    return render(request, "postings/employer/posting_manage.html", context)
+
+
+_SKILL_EDITABLE = {Status.DRAFT, Status.REJECTED, Status.PENDING_REVIEW}
+
+
+@require_POST
+@employer_required
+def posting_skills(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
+    posting = get_posting_for_company(company, pk, action=True)
+    form = SkillChangeForm(request.POST)
+    if posting.status not in _SKILL_EDITABLE:
+        messages.error(request, "Skills can be changed before the posting is published.")
+    elif form.is_valid():
+        skill = form.cleaned_data["skill"]
+        if form.cleaned_data["action"] == "add":
+            services.posting_skill_add(posting=posting, skill=skill)
+            messages.success(request, f"Added {skill.name}.")
+        else:
+            services.posting_skill_remove(posting=posting, skill=skill)
+            messages.success(request, f"Removed {skill.name}.")
+    else:
+        messages.error(request, "Choose a skill from the list.")
+    return redirect(f"{reverse('employers:posting', kwargs={'pk': posting.pk})}#skills")
+
+
+@require_POST
+@employer_required
+def posting_submit(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
+    posting = get_posting_for_company(company, pk, action=True)
+    if ratelimits.rate_limited(request, ratelimits.POSTING_SUBMIT):
+        return render(
+            request,
+            "postings/employer/rate_limited.html",
+            {"message": ratelimits.MESSAGE, "back": reverse("employers:posting", args=[pk])},
+            status=ratelimits.STATUS,
+        )
+    try:
+        services.posting_submit(posting=posting, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    else:
+        messages.success(
+            request, "Sent to review. You will see the decision here, usually within a day."
+        )
+    return redirect("employers:posting", pk=posting.pk)
+
+
+@require_POST
+@employer_required
+def posting_close(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
+    posting = get_posting_for_company(company, pk, action=True)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose why you are closing the posting.")
+    else:
+        try:
+            services.posting_close(posting=posting, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, _error_message(error))
+        else:
+            messages.success(request, f"“{posting.title}” is closed.")
+    return redirect("employers:posting", pk=posting.pk)
+
+
+@require_POST
+@employer_required
+def posting_renew_unchanged(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
+    posting = get_posting_for_company(company, pk, action=True)
+    try:
+        outcome = services.posting_renew(posting=posting, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    else:
+        messages.success(request, _OUTCOME_MESSAGES[outcome.result])
+    return redirect("employers:posting", pk=posting.pk)
+
+
+@require_POST
+@employer_required
+def posting_duplicate(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
+    posting = get_posting_for_company(company, pk, action=True)
+    copy = services.posting_duplicate(posting=posting, user=request.user)
+    messages.success(request, "A copy was saved as a new draft.")
+    return redirect("employers:posting_edit", pk=copy.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public: company pages and the counted apply link
+# ---------------------------------------------------------------------------------------------
+
+
+def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    company = get_object_or_404(Company, slug=slug)
+    postings = (
+        Posting.objects.visible().filter(company=company).newest_first().select_related("company")
+    )
+    return render(
+        request,
+        "postings/employer/company_detail.html",
+        {"company": company, "postings": postings},
+    )
+
+
+def company_logo(request: HttpRequest, slug: str) -> HttpResponse:
+    company = get_object_or_404(Company.objects.only("logo"), slug=slug)
+    if not company.logo:
+        raise Http404("No logo.")
+    content_type = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}.get(
+        company.logo.name.rsplit(".", 1)[-1].lower(), "image/webp"
+    )
+    response = FileResponse(company.logo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    # An image only: even if a file were not what it claims, nothing in it runs here.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def posting_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Count the click, then go to the employer's application page (or mail link)."""
+    posting = get_object_or_404(Posting.objects.visible(), pk=pk)
+    if not posting.apply_url and not posting.apply_email:
+        raise Http404("This posting takes no applications here.")
+    posting_record_apply_click(posting_id=posting.pk)
+    if posting.apply_url:
+        return redirect(posting.apply_url)
+    # Browsers follow mailto: from a page, not from a redirect.
+    return render(request, "postings/employer/apply_by_email.html", {"posting": posting})

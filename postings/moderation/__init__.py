@@ -1,0 +1,1 @@
+"""Staff moderation of postings: the review queue, approving and rejecting (issue 5)."""

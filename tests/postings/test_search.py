@@ -1,0 +1,283 @@
+"""The job-search page: every filter alone and together, facets, pay, bad input, pages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from postings import search
+from postings.models import Posting
+from postings.services import postings_refresh_pay_usd
+from salaries.models import ExchangeRate
+from skills.services import postings_tag
+from tests.factories import CompanyFactory, PostingFactory
+from tests.skills.test_tagging import taxonomy  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rates():
+    ExchangeRate.objects.create(
+        currency="EUR", usd_per_unit=Decimal("1.10"), rate_date=date(2024, 12, 31)
+    )
+    ExchangeRate.objects.create(
+        currency="GBP", usd_per_unit=Decimal("1.25"), rate_date=date(2024, 12, 31)
+    )
+
+
+def _ready(*postings):
+    """Run what the background pipeline does after a save: tags, search document, USD pay."""
+    ids = [p.pk for p in postings]
+    postings_tag(posting_ids=ids)
+    postings_refresh_pay_usd(posting_ids=ids)
+    return postings
+
+
+def _titles(client, **params) -> list[str]:
+    response = client.get(reverse("postings:list"), params)
+    assert response.status_code == 200
+    return [p.title for p in response.context["result"].postings]
+
+
+def _notices(client, **params) -> list[str]:
+    return client.get(reverse("postings:list"), params).context["result"].notices
+
+
+def test_q_searches_title_company_and_description_with_stemming(client, taxonomy):  # noqa: F811
+    acme = CompanyFactory(name="Quokka Robotics")
+    _ready(
+        PostingFactory(title="Vision Engineer", description="Segmenting images."),
+        PostingFactory(title="Data Engineer", description="We are building pipelines."),
+        PostingFactory(title="Analyst", description="Dashboards.", company=acme),
+    )
+    assert _titles(client, q="segment") == ["Vision Engineer"]  # stemmed: segmenting
+    assert _titles(client, q="pipeline") == ["Data Engineer"]
+    assert _titles(client, q="quokka") == ["Analyst"]
+
+
+def test_q_understands_quotes_minus_and_or(client, taxonomy):  # noqa: F811
+    _ready(
+        PostingFactory(title="A", description="computer vision at scale"),
+        PostingFactory(title="B", description="vision for computer games"),
+        PostingFactory(title="C", description="speech recognition"),
+    )
+    assert _titles(client, q='"computer vision"') == ["A"]
+    assert sorted(_titles(client, q="vision -games")) == ["A"]
+    assert sorted(_titles(client, q="speech or games")) == ["B", "C"]
+
+
+def test_relevance_puts_title_matches_first(client, taxonomy):  # noqa: F811
+    now = timezone.now()
+    _ready(
+        PostingFactory(title="Backend Engineer", description="Some ranking work.",
+                       published_at=now - timedelta(hours=1)),
+        PostingFactory(title="Ranking Engineer", description="Search.",
+                       published_at=now - timedelta(hours=5)),
+    )  # fmt: skip
+    assert _titles(client, q="ranking") == ["Ranking Engineer", "Backend Engineer"]
+    assert _titles(client, q="ranking", sort="newest") == ["Backend Engineer", "Ranking Engineer"]
+
+
+def test_skills_any_all_and_child_skills(client, taxonomy):  # noqa: F811
+    _ready(
+        PostingFactory(title="Torch", description="PyTorch models"),
+        PostingFactory(title="Torch+K8s", description="PyTorch on Kubernetes"),
+        PostingFactory(title="Python", description="Python scripts"),
+    )
+    assert sorted(_titles(client, skills=["pytorch", "kubernetes"])) == ["Torch", "Torch+K8s"]
+    assert _titles(client, skills=["pytorch", "kubernetes"], match="all") == ["Torch+K8s"]
+    # PyTorch is under deep learning: filtering on the parent finds the child's postings.
+    assert sorted(_titles(client, skills=["deep-learning"])) == ["Torch", "Torch+K8s"]
+    page = client.get(reverse("postings:list")).content.decode()
+    assert "“Deep learning” finds PyTorch roles" in page
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"level": ["senior"]}, ["Senior"]),
+        ({"level": ["senior", "junior"]}, ["Junior", "Senior"]),
+        ({"role": ["data_scientist"]}, ["Junior"]),
+        ({"workplace": ["remote"]}, ["Remote DE"]),
+        ({"type": ["contract"]}, ["Junior"]),
+        ({"visa": "1"}, ["Senior"]),
+        ({"location": "munich"}, ["Junior"]),
+        ({"country": "de"}, ["Junior", "Remote DE", "Senior"]),
+        ({"country": "FR"}, ["Remote DE"]),  # remote, open to the EU
+        ({"country": "US"}, []),
+        ({"posted_within": "3"}, ["Junior", "Senior"]),
+        ({"level": ["senior"], "workplace": ["hybrid"], "visa": "1"}, ["Senior"]),
+    ],
+)
+def test_each_filter_alone_and_combined(client, taxonomy, params, expected):  # noqa: F811
+    now = timezone.now()
+    _ready(
+        PostingFactory(title="Senior", seniority="senior", visa_sponsorship=True, city="Berlin",
+                       published_at=now - timedelta(days=1)),
+        PostingFactory(title="Junior", seniority="junior", role_family="data_scientist",
+                       employment_type="contract", city="Munich",
+                       published_at=now - timedelta(days=2)),
+        PostingFactory(title="Remote DE", seniority="mid", workplace="remote", city="Berlin",
+                       remote_regions=["EU"], published_at=now - timedelta(days=10)),
+    )  # fmt: skip
+    assert sorted(_titles(client, **params)) == expected
+
+
+def test_the_company_filter_and_its_way_out(client, taxonomy):  # noqa: F811
+    acme = CompanyFactory(name="Acme Vision", slug="acme-vision")
+    _ready(PostingFactory(title="At Acme", company=acme), PostingFactory(title="Elsewhere"))
+    response = client.get(reverse("postings:list"), {"company": "acme-vision"})
+    assert [p.title for p in response.context["result"].postings] == ["At Acme"]
+    assert "(any company)" in response.content.decode()
+
+
+def test_salary_min_compares_annual_usd_across_periods_and_currencies(client, taxonomy, rates):  # noqa: F811
+    _ready(
+        # 60 USD an hour = 124,800 a year (2,080 hours)
+        PostingFactory(title="Hourly", salary_min=50, salary_max=60, salary_currency="USD",
+                       salary_period="hour"),
+        # 9,000 EUR a month x 12 x 1.10 = 118,800 USD
+        PostingFactory(title="Monthly EUR", salary_min=8000, salary_max=9000,
+                       salary_currency="EUR", salary_period="month"),
+        # 450 GBP a day x 260 x 1.25 = 146,250 USD
+        PostingFactory(title="Daily GBP", salary_min=400, salary_max=450,
+                       salary_currency="GBP", salary_period="day"),
+        PostingFactory(title="No pay", unpaid=True),
+    )  # fmt: skip
+
+    assert Posting.objects.get(title="Hourly").pay_max_usd == 124_800
+    assert Posting.objects.get(title="Monthly EUR").pay_max_usd == 118_800
+    assert Posting.objects.get(title="Daily GBP").pay_max_usd == 146_250
+    assert sorted(_titles(client, salary_min="120000")) == ["Daily GBP", "Hourly"]
+    assert _titles(client, salary_min="130000") == ["Daily GBP"]
+    assert _titles(client, sort="salary")[:3] == ["Daily GBP", "Hourly", "Monthly EUR"]
+    response = client.get(reverse("postings:list"), {"salary_min": "120000"})
+    assert response.context["result"].left_out_without_pay == 1
+    assert "1 matching role without stated pay is left out by the minimum pay." in (
+        response.content.decode()
+    )
+    # Without the filter, postings without pay are listed.
+    assert "No pay" in _titles(client)
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"skills": ["no-such-skill"]}, "Ignored the skill “no-such-skill”: it is not one we know."),  # noqa: E501
+        ({"salary_min": "abc"}, "Ignored the minimum pay: Enter a number."),
+        ({"page": "-1"}, "Ignored the page: Ensure this value is greater than or equal to 1."),
+        ({"q": "x" * 5000}, "Ignored the search text: The search text is longer than 200 characters."),  # noqa: E501
+        ({"level": ["wizard"]}, "Ignored the level: Select a valid choice. wizard is not one of the available choices."),  # noqa: E501
+        ({"country": "Germany"}, "Ignored the country “GERMANY”: use a two-letter ISO code."),
+        ({"posted_within": "9999"}, "Ignored the posted within: Select a valid choice. 9999 is not one of the available choices."),  # noqa: E501
+        ({"sort": "random"}, "Ignored the sort order: Select a valid choice. random is not one of the available choices."),  # noqa: E501
+    ],
+)  # fmt: skip
+def test_a_bad_value_is_ignored_with_a_notice_and_the_rest_applies(
+    client,
+    taxonomy,  # noqa: F811
+    params,
+    notice,
+):
+    _ready(
+        PostingFactory(title="Senior", seniority="senior"),
+        PostingFactory(title="Mid", seniority="mid"),
+    )
+    response = client.get(reverse("postings:list"), {**params, "workplace": ["hybrid"]})
+    assert response.status_code == 200
+    assert notice in response.context["result"].notices
+    assert len(response.context["result"].postings) >= 1  # the valid workplace filter still applied
+
+
+def test_pages_stop_at_the_last_one_with_a_notice(client, monkeypatch, taxonomy):  # noqa: F811
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    _ready(*PostingFactory.create_batch(5))
+    result = client.get(reverse("postings:list"), {"page": "3"}).context["result"]
+    assert (result.page, result.last_page, len(result.postings)) == (3, 3, 1)
+    result = client.get(reverse("postings:list"), {"page": "9"}).context["result"]
+    assert result.page == 3
+    assert "There are only 3 pages of results; showing the last one." in result.notices
+
+
+def test_the_count_is_capped_honestly(client, monkeypatch, taxonomy):  # noqa: F811
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    _ready(*PostingFactory.create_batch(5))
+    response = client.get(reverse("postings:list"))
+    result = response.context["result"]
+    assert (result.count, result.count_capped) == (3, True)
+    assert "<strong>3+</strong> open role" in response.content.decode()
+
+
+def test_facets_count_the_results_and_keep_other_options_of_a_selected_facet(client, taxonomy):  # noqa: F811
+    _ready(
+        PostingFactory(seniority="senior", workplace="remote", remote_regions=["WW"]),
+        PostingFactory(seniority="senior", workplace="hybrid"),
+        PostingFactory(seniority="mid", workplace="hybrid", description="PyTorch"),
+    )
+    result = client.get(reverse("postings:list"), {"level": ["senior"]}).context["result"]
+    facets = {f.param: {o.value: (o.count, o.selected) for o in f.options} for f in result.facets}
+    # The level facet ignores its own selection, so "mid" still shows what it would add.
+    assert facets["level"]["senior"] == (2, True)
+    assert facets["level"]["mid"] == (1, False)
+    # The others count the current results (senior only).
+    assert facets["workplace"]["remote"] == (1, False)
+    assert facets["workplace"]["hybrid"] == (1, False)
+    assert not any(f.estimated for f in result.facets)
+
+
+def test_skill_chips_on_results_add_that_filter(client, taxonomy):  # noqa: F811
+    _ready(PostingFactory(title="T", description="PyTorch and Kubernetes"))
+    response = client.get(reverse("postings:list"), {"level": ["senior"]})
+    html = response.content.decode()
+    assert 'href="?level=senior&amp;skills=pytorch"' in html
+    assert ">PyTorch</a>" in html
+
+
+def test_only_publicly_visible_postings_ever_appear_in_results_and_facets(client, taxonomy):  # noqa: F811
+    _ready(
+        PostingFactory(title="Open", description="PyTorch"),
+        PostingFactory(title="Draft", draft=True, description="PyTorch"),
+        PostingFactory(title="Closed", closed=True, description="PyTorch"),
+        PostingFactory(title="Lapsed", lapsed=True, description="PyTorch"),
+    )
+    result = client.get(reverse("postings:list"), {"q": "pytorch"}).context["result"]
+    assert [p.title for p in result.postings] == ["Open"]
+    assert result.skill_facet.options[0].count == 1
+
+
+def test_the_detail_page_links_skills_and_lists_similar_roles(client, taxonomy):  # noqa: F811
+    posting, *_others = _ready(
+        PostingFactory(title="Main", description="PyTorch and Kubernetes"),
+        PostingFactory(title="Similar", description="PyTorch on Kubernetes"),
+        PostingFactory(title="Other level", seniority="junior", description="PyTorch"),
+        PostingFactory(title="Unrelated", description="Dashboards"),
+    )
+    html = client.get(posting.get_absolute_url()).content.decode()
+    assert '<a class="chip" href="/jobs/?skills=pytorch"' in html
+    assert "Similar roles" in html and ">Similar</a>" in html
+    assert ">Other level</a>" not in html and ">Unrelated</a>" not in html
+
+
+def test_pay_beyond_the_column_is_capped_and_no_pay_stays_empty(taxonomy, rates):  # noqa: F811
+    huge, none = _ready(
+        PostingFactory(salary_min=10**9, salary_max=10**9, salary_currency="USD",
+                       salary_period="hour"),
+        PostingFactory(unpaid=True),
+    )  # fmt: skip
+    huge.refresh_from_db()
+    none.refresh_from_db()
+    assert huge.pay_max_usd == 2_147_483_647
+    assert (none.pay_min_usd, none.pay_max_usd) == (None, None)
+
+
+def test_facet_counts_add_up_to_the_result_count_for_look_alike_postings(client, taxonomy):  # noqa: F811
+    _ready(*PostingFactory.create_batch(4, seniority="senior", workplace="hybrid"))
+    result = client.get(reverse("postings:list"), {"level": ["senior"]}).context["result"]
+    for facet in result.facets:
+        if facet.param not in {"level", "visa"}:
+            assert sum(o.count for o in facet.options) == result.count == 4, facet.param
