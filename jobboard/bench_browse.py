@@ -123,12 +123,12 @@ def run() -> dict:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings")
     django.setup()
-    from django.conf import settings
     from django.test import Client
+    from django.test.utils import setup_test_environment
 
     from postings.models import Posting
 
-    settings.ALLOWED_HOSTS = ["testserver"]
+    setup_test_environment()  # lets the client see the page's context (the result count)
     _setup_database()
     terms = _terms()
     client = Client()

@@ -167,7 +167,12 @@ class EmbeddedPostgres:
         log = self.datadir / "server.log"
         # -k '' turns off the Unix socket: the server is reached on loopback TCP only, the
         # same way Django and psql reach a production server.
-        options = f"-h 127.0.0.1 -p {port} -k '' -c fsync=off -c full_page_writes=off"
+        # Local data only: no fsync. A production-like buffer cache, so that page timings mean
+        # something (the default 128 MB is sized for tiny machines).
+        options = (
+            f"-h 127.0.0.1 -p {port} -k '' -c fsync=off -c full_page_writes=off "
+            "-c shared_buffers=1GB -c effective_cache_size=8GB -c work_mem=32MB"
+        )
         result = self._pg(
             "pg_ctl",
             "-D",

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.http import QueryDict
@@ -27,10 +28,13 @@ from skills.services import SkillIndex, skill_index
 
 PAGE_SIZE = 20
 COUNT_CAP = 10_000
-RANK_CANDIDATES = 2_000
+RANK_CANDIDATES = 500
 TOP_SKILLS = 30
 # A facet sample reads about this many rows of the posting table.
 SAMPLE_ROWS = 10_000
+# The unfiltered page's count and facets are the same for everyone: kept this long.
+UNFILTERED_TTL = 60
+_UNFILTERED_KEY = "search:unfiltered:v1:{}"
 
 # Facets over plain columns: (query parameter, column, choices).
 COLUMN_FACETS = [
@@ -72,6 +76,7 @@ class SearchResult:
     skills: SkillIndex
     notices: list[str] = field(default_factory=list)
     left_out_without_pay: int | None = None
+    left_out_estimated: bool = False
 
     @property
     def has_next(self) -> bool:
@@ -97,23 +102,28 @@ def search_postings(data: QueryDict) -> SearchResult:
     page = sort_page.cleaned_data.get("page") or 1
 
     postings = _filtered(params, skills)
-    count = postings.order_by()[: COUNT_CAP + 1].count()
-    capped = count > COUNT_CAP
-    count = min(count, COUNT_CAP)
+    # Empty fields and the match/sort/page settings select nothing.
+    filtered = any(
+        value.strip()
+        for name in params
+        if name not in {"sort", "page", "match"}
+        for value in params.getlist(name)
+    )
+    summary = None if filtered else cache.get(_UNFILTERED_KEY.format(skills.version))
+    if summary is None:
+        summary = _summarize(params, skills, postings)
+        if not filtered:
+            cache.set(_UNFILTERED_KEY.format(skills.version), summary, UNFILTERED_TTL)
+    count, capped = summary.count, summary.capped
     limit = RANK_CANDIDATES if sort == "relevance" else count
     last_page = max(1, math.ceil(min(count, limit) / PAGE_SIZE))
     if page > last_page:
         notices.append(f"There are only {last_page} pages of results; showing the last one.")
         page = last_page
 
-    ordered = _ordered(postings, sort, params.get("q", ""))
+    ordered = _ordered(postings, sort, params.get("q", ""), broad=capped)
     start = (page - 1) * PAGE_SIZE
     results = list(ordered.select_related("company")[start : start + PAGE_SIZE])
-
-    left_out = None
-    if params.get("salary_min"):
-        without_pay = _filtered(_without(params, "salary_min"), skills)
-        left_out = without_pay.filter(pay_max_usd__isnull=True).order_by()[: COUNT_CAP + 1].count()
 
     return SearchResult(
         params=params,
@@ -123,10 +133,48 @@ def search_postings(data: QueryDict) -> SearchResult:
         page=page,
         last_page=last_page,
         sort=sort,
-        facets=_column_facets(params, skills, postings, sample=capped),
-        skill_facet=_skill_facet(params, postings, skills, sample=capped),
+        facets=summary.facets,
+        skill_facet=summary.skill_facet,
         skills=skills,
         notices=notices,
+        left_out_without_pay=summary.left_out_without_pay,
+        left_out_estimated=summary.capped,
+    )
+
+
+@dataclass
+class _Summary:
+    """What describes the whole result set rather than one page of it."""
+
+    count: int
+    capped: bool
+    facets: list[Facet]
+    skill_facet: Facet
+    left_out_without_pay: int | None
+
+
+def _summarize(params: QueryDict, skills: SkillIndex, postings: QuerySet) -> _Summary:
+    count = postings.order_by()[: COUNT_CAP + 1].count()
+    capped = count > COUNT_CAP
+    # A result set too broad to count is described from a sample of the table.
+    percent = _sample_percent() if capped else 100.0
+    left_out = None
+    if params.get("salary_min"):
+        without_pay = _filtered(_without(params, "salary_min"), skills).filter(
+            pay_max_usd__isnull=True
+        )
+        if capped:
+            inner, inner_params = _sampled_sql(without_pay, "id", percent)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM ({inner}) AS r", inner_params)
+                left_out = _scale(cursor.fetchone()[0], True, percent)
+        else:
+            left_out = without_pay.order_by().count()
+    return _Summary(
+        count=min(count, COUNT_CAP),
+        capped=capped,
+        facets=_column_facets(params, skills, postings, percent=percent),
+        skill_facet=_skill_facet(params, postings, skills, percent=percent),
         left_out_without_pay=left_out,
     )
 
@@ -141,14 +189,26 @@ def _without(params: QueryDict, name: str) -> QueryDict:
     return other
 
 
-def _ordered(postings: QuerySet, sort: str, q: str) -> QuerySet:
+def _ordered(postings: QuerySet, sort: str, q: str, *, broad: bool) -> QuerySet:
     if sort == "salary":
         return postings.order_by(F("pay_max_usd").desc(nulls_last=True), "-id")
     if sort == "relevance":
-        # Rank only the newest matches: ranking every match of a word in half the postings
-        # would read them all. Among those, the title (weight A) counts most.
+        # Rank only the RANK_CANDIDATES newest matches: ranking every match of a word in half
+        # the postings would read all their documents. Among those the title (weight A)
+        # counts most. How to find the newest depends on how many match, which the capped
+        # count already told: a broad set has them at the head of the newest-first index; a
+        # smaller one is fetched whole through the search indexes (no ordering, so the
+        # planner cannot choose a long index walk over sparse matches) and cut here.
         query = SearchQuery(q, search_type="websearch", config="english")
-        candidates = postings.order_by("-published_at", "-id").values("id")[:RANK_CANDIDATES]
+        if broad:
+            candidates = list(
+                postings.order_by("-published_at", "-id").values_list("id", flat=True)[
+                    :RANK_CANDIDATES
+                ]
+            )
+        else:
+            found = list(postings.order_by().values_list("published_at", "id")[:COUNT_CAP])
+            candidates = [i for _, i in sorted(found, reverse=True)[:RANK_CANDIDATES]]
         return (
             Posting.objects.filter(id__in=candidates)
             .annotate(rank=SearchRank(F("search_vector"), query))
@@ -157,14 +217,13 @@ def _ordered(postings: QuerySet, sort: str, q: str) -> QuerySet:
     return postings.order_by("-published_at", "-id")
 
 
-def _sampled_sql(queryset: QuerySet, columns: str) -> tuple[str, list]:
+def _sampled_sql(queryset: QuerySet, columns: str, percent: float) -> tuple[str, list]:
     """SQL for `queryset` restricted to a random sample of the posting table's pages.
 
     TABLESAMPLE reads whole pages, so a 1% sample costs about 1% of a full scan; the ORM
     cannot say it, hence the rewrite of the one FROM clause the query starts with.
     """
     sql, params = queryset.order_by().values(*columns.split(", ")).query.sql_with_params()
-    percent = _sample_percent()
     table = '"postings_posting"'
     sampled = sql.replace(
         f"FROM {table}", f"FROM {table} TABLESAMPLE SYSTEM ({percent}) REPEATABLE (42)", 1
@@ -187,7 +246,7 @@ def _scale(count: int, sampled: bool, percent: float) -> int:
 
 
 def _column_facets(
-    params: QueryDict, skills: SkillIndex, postings: QuerySet, *, sample: bool
+    params: QueryDict, skills: SkillIndex, postings: QuerySet, *, percent: float
 ) -> list[Facet]:
     """Counts for every option of every column facet.
 
@@ -201,7 +260,7 @@ def _column_facets(
             _filtered(_without(params, param), skills) if params.getlist(param) else postings
         )
     counts: dict[str, dict] = {}
-    percent = _sample_percent() if sample else 100.0
+    sample = percent < 100.0
     # Facets sharing one result set are counted in one scan with GROUPING SETS.
     by_set: dict[int, list[tuple[str, str]]] = {}
     querysets: dict[int, QuerySet] = {}
@@ -212,7 +271,7 @@ def _column_facets(
     for key, members in by_set.items():
         columns = ", ".join(column for _, column in members)
         if sample:
-            inner, inner_params = _sampled_sql(querysets[key], columns)
+            inner, inner_params = _sampled_sql(querysets[key], columns, percent)
         else:
             inner, inner_params = (
                 querysets[key].order_by().values(*columns.split(", ")).query.sql_with_params()
@@ -245,15 +304,14 @@ def _column_facets(
 
 
 def _skill_facet(
-    params: QueryDict, postings: QuerySet, skills: SkillIndex, *, sample: bool
+    params: QueryDict, postings: QuerySet, skills: SkillIndex, *, percent: float
 ) -> Facet:
     """The TOP_SKILLS skills most asked for in the current results."""
+    sample = percent < 100.0
     if sample:
-        inner, inner_params = _sampled_sql(postings, "skill_ids")
-        percent = _sample_percent()
+        inner, inner_params = _sampled_sql(postings, "skill_ids", percent)
     else:
         inner, inner_params = postings.order_by().values("skill_ids").query.sql_with_params()
-        percent = 100.0
     sql = (
         f"SELECT s, COUNT(*) FROM ({inner}) AS r, unnest(r.skill_ids) AS s "
         f"GROUP BY s ORDER BY COUNT(*) DESC, s LIMIT {TOP_SKILLS}"

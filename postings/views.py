@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from postings.employers.counters import posting_record_view
 from postings.filters import POSTED_WITHIN, SORT_CHOICES
 from postings.models import Posting
-from postings.search import SearchResult, search_postings
+from postings.search import RANK_CANDIDATES, SearchResult, search_postings
 from salaries.services import posting_pay_insight
 from skills.services import skill_index
 
@@ -40,6 +40,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "filter_form": _form_values(result),
         "posted_choices": POSTED_WITHIN,
         "sort_choices": SORT_CHOICES,
+        "rank_candidates": RANK_CANDIDATES,
         "page_query": _query(result, drop={"page"}),
         "any_company_query": _query(result, drop={"page", "company"}),
     }

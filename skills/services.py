@@ -222,6 +222,7 @@ class SkillIndex:
     by_slug: dict[str, SkillRef]
     by_id: dict[int, SkillRef]
     children: dict[int, list[int]]
+    version: int = 0
 
     def with_descendants(self, slug: str) -> list[int]:
         """The skill's id and the ids of every skill below it (PyTorch under deep learning)."""
@@ -252,6 +253,7 @@ def skill_index() -> SkillIndex:
             if ref.parent_id is not None:
                 children.setdefault(ref.parent_id, []).append(ref.id)
         cached = SkillIndex(
+            version=state.version,
             by_slug={r.slug: r for r in refs if r.is_active},
             by_id={r.id: r for r in refs},
             children=children,

@@ -60,14 +60,23 @@ def test_a_bad_page_number_never_errors(client, page):
 
 def test_the_list_page_uses_a_fixed_number_of_queries(client, django_assert_num_queries):
     # taxonomy version (skill index) + capped count + one page with companies joined +
-    # column facets in one GROUPING SETS scan + skill facet
+    # the other column facets in one GROUPING SETS scan + the level facet without its own
+    # filter (a selected facet keeps showing its other options) + skill facet
     PostingFactory.create_batch(3)
     client.get(reverse("postings:list"))  # the process builds its skill index once
-    with django_assert_num_queries(5):
-        client.get(reverse("postings:list"))
+    with django_assert_num_queries(6):
+        client.get(reverse("postings:list"), {"level": "senior"})
     PostingFactory.create_batch(40)
-    with django_assert_num_queries(5):
-        client.get(reverse("postings:list"), {"page": 2})
+    with django_assert_num_queries(6):
+        client.get(reverse("postings:list"), {"level": "senior", "page": 2})
+
+
+def test_the_unfiltered_summary_is_shared_for_a_minute(client, django_assert_num_queries):
+    PostingFactory.create_batch(3)
+    first = client.get(reverse("postings:list"), {"q": "", "match": "any"})
+    with django_assert_num_queries(2):  # taxonomy version + the page itself
+        again = client.get(reverse("postings:list"))
+    assert again.context["result"].count == first.context["result"].count == 3
 
 
 def test_the_detail_page_shows_a_visible_posting(client):
