@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import json
+from django.core.management.base import BaseCommand, CommandParser
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
+from salaries.management.commands._json_file import load_json_file
 from salaries.services import RATES_FILE, exchange_rates_load
 
 
@@ -21,16 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", default=str(RATES_FILE))
 
     def handle(self, *args, path: str, **options) -> None:
-        try:
-            with open(path, encoding="utf-8") as file:
-                data = json.load(file)
-            result = exchange_rates_load(data=data)
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"{path}: not JSON: {exc}") from exc
-        except ValidationError as exc:
-            raise CommandError(f"{path}: {'; '.join(exc.messages)}") from exc
+        data, result = load_json_file(path, exchange_rates_load)
         self.stdout.write(
             f"Exchange rates of {data['date']}: {result.created} added, {result.kept} kept."
         )
