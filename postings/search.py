@@ -9,6 +9,7 @@ marked as estimates. The number of queries does not depend on the size of the re
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -44,6 +45,7 @@ COLUMN_FACETS = [
     ("type", "employment_type", EmploymentType.choices),
     ("visa", "visa_sponsorship", [(True, "Offers visa sponsorship")]),
 ]
+FACET_COLUMNS = [column for _, column, _ in COLUMN_FACETS]
 
 
 @dataclass
@@ -102,18 +104,10 @@ def search_postings(data: QueryDict) -> SearchResult:
     page = sort_page.cleaned_data.get("page") or 1
 
     postings = _filtered(params, skills)
-    # Empty fields and the match/sort/page settings select nothing.
-    filtered = any(
-        value.strip()
-        for name in params
-        if name not in {"sort", "page", "match"}
-        for value in params.getlist(name)
-    )
-    summary = None if filtered else cache.get(_UNFILTERED_KEY.format(skills.version))
-    if summary is None:
+    if _is_filtered(params):
         summary = _summarize(params, skills, postings)
-        if not filtered:
-            cache.set(_UNFILTERED_KEY.format(skills.version), summary, UNFILTERED_TTL)
+    else:
+        summary = _unfiltered_summary(skills)
     count, capped = summary.count, summary.capped
     limit = RANK_CANDIDATES if sort == "relevance" else count
     last_page = max(1, math.ceil(min(count, limit) / PAGE_SIZE))
@@ -154,10 +148,36 @@ class _Summary:
 
 
 def _summarize(params: QueryDict, skills: SkillIndex, postings: QuerySet) -> _Summary:
-    count = postings.order_by()[: COUNT_CAP + 1].count()
-    capped = count > COUNT_CAP
-    # A result set too broad to count is described from a sample of the table.
+    """Count, facets and the pay-less count of a result set, in as few passes as it allows.
+
+    A countable set (up to COUNT_CAP) is fetched once, its facet columns only, and counted
+    here: one run of the filters instead of one per statistic. A broader set is described
+    from a sample of the table, marked as an estimate.
+    """
+    rows = list(postings.order_by().values_list(*FACET_COLUMNS, "skill_ids")[: COUNT_CAP + 1])
+    capped = len(rows) > COUNT_CAP
     percent = _sample_percent() if capped else 100.0
+    selected = {param for param, _, _ in COLUMN_FACETS if params.getlist(param)}
+    if capped:
+        counts = _grouped_counts(
+            postings,
+            [(p, c) for p, c, _ in COLUMN_FACETS if p not in selected],
+            percent,
+        )
+        skill_counts = _sampled_skill_counts(postings, percent)
+    else:
+        counts = {
+            param: Counter(row[i] for row in rows)
+            for i, (param, _, _) in enumerate(COLUMN_FACETS)
+            if param not in selected
+        }
+        skill_counts = Counter(s for row in rows for s in row[-1])
+    # A selected facet counts the results without its own filter, so its other options
+    # show what they would add.
+    for param, column, _ in COLUMN_FACETS:
+        if param in selected:
+            counts[param], scaled = _wider_counts(params, param, column, skills)
+            counts[param] = {v: _scale(n, scaled[0], scaled[1]) for v, n in counts[param].items()}
     left_out = None
     if params.get("salary_min"):
         without_pay = _filtered(_without(params, "salary_min"), skills).filter(
@@ -171,12 +191,56 @@ def _summarize(params: QueryDict, skills: SkillIndex, postings: QuerySet) -> _Su
         else:
             left_out = without_pay.order_by().count()
     return _Summary(
-        count=min(count, COUNT_CAP),
+        count=min(len(rows), COUNT_CAP),
         capped=capped,
-        facets=_column_facets(params, skills, postings, percent=percent),
-        skill_facet=_skill_facet(params, postings, skills, percent=percent),
+        facets=_column_facets(params, counts, percent, selected),
+        skill_facet=_skill_facet(params, skills, skill_counts, percent),
         left_out_without_pay=left_out,
     )
+
+
+def _wider_counts(
+    params: QueryDict, param: str, column: str, skills: SkillIndex
+) -> tuple[dict, tuple[bool, float]]:
+    """Counts of `column` over the results without `param`'s filter, and (sampled, percent).
+
+    With nothing else selected that is every open posting, whose counts the shared
+    unfiltered summary already has.
+    """
+    wider = _without(params, param)
+    if not _is_filtered(wider):
+        summary = _unfiltered_summary(skills)
+        facet = next(f for f in summary.facets if f.param == param)
+        return {_from_param(param, o.value): o.count for o in facet.options}, (False, 100.0)
+    postings = _filtered(wider, skills)
+    broad = postings.order_by()[: COUNT_CAP + 1].count() > COUNT_CAP
+    percent = _sample_percent() if broad else 100.0
+    counts = _grouped_counts(postings, [(param, column)], percent)
+    return counts.get(param, {}), (broad, percent)
+
+
+def _from_param(param: str, value: str) -> object:
+    return value == "1" if param == "visa" else value
+
+
+def _is_filtered(params: QueryDict) -> bool:
+    # Empty fields and the match/sort/page settings select nothing.
+    return any(
+        value.strip()
+        for name in params
+        if name not in {"sort", "page", "match"}
+        for value in params.getlist(name)
+    )
+
+
+def _unfiltered_summary(skills: SkillIndex) -> _Summary:
+    """Count and facets of every open posting: the same for everyone, so shared a minute."""
+    key = _UNFILTERED_KEY.format(skills.version)
+    summary = cache.get(key)
+    if summary is None:
+        summary = _summarize(QueryDict(), skills, _filtered(QueryDict(), skills))
+        cache.set(key, summary, UNFILTERED_TTL)
+    return summary
 
 
 def _filtered(params: QueryDict, skills: SkillIndex) -> QuerySet:
@@ -245,86 +309,74 @@ def _scale(count: int, sampled: bool, percent: float) -> int:
     return int(float(f"{estimate:.2g}"))  # two significant figures: an estimate says so
 
 
-def _column_facets(
-    params: QueryDict, skills: SkillIndex, postings: QuerySet, *, percent: float
-) -> list[Facet]:
-    """Counts for every option of every column facet.
+def _grouped_counts(
+    postings: QuerySet, members: list[tuple[str, str]], percent: float
+) -> dict[str, dict]:
+    """Counts per value of each (param, column) in one scan with GROUPING SETS; on a sample
+    of the table when `percent` < 100 (raw counts: the caller scales them)."""
+    if not members:
+        return {}
+    columns = ", ".join(column for _, column in members)
+    if percent < 100.0:
+        inner, inner_params = _sampled_sql(postings, columns, percent)
+    else:
+        inner, inner_params = (
+            postings.order_by().values(*columns.split(", ")).query.sql_with_params()
+        )
+    grouping = ", ".join(f"({column})" for _, column in members)
+    flags = ", ".join(f"GROUPING({column})" for _, column in members)
+    sql = (
+        f"SELECT {columns}, {flags}, COUNT(*) FROM ({inner}) AS r "
+        f"GROUP BY GROUPING SETS ({grouping})"
+    )
+    counts: dict[str, dict] = {param: {} for param, _ in members}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, inner_params)
+        for row in cursor.fetchall():
+            values, grouped, n = row[: len(members)], row[len(members) : -1], row[-1]
+            for (param, _), value, flag in zip(members, values, grouped, strict=True):
+                if flag == 0:  # this row is a group of this column
+                    counts[param][value] = n
+    return counts
 
-    For a facet with options selected, the counts are those of the results without that
-    facet's own filter ("mid: 1,200" stays visible while "senior" is selected), as a seeker
-    needs to widen a search; every other facet counts the current results.
-    """
-    groups: dict[str, QuerySet] = {}
-    for param, _column, _choices in COLUMN_FACETS:
-        groups[param] = (
-            _filtered(_without(params, param), skills) if params.getlist(param) else postings
-        )
-    counts: dict[str, dict] = {}
+
+def _column_facets(
+    params: QueryDict, counts: dict[str, dict], percent: float, selected: set[str]
+) -> list[Facet]:
     sample = percent < 100.0
-    # Facets sharing one result set are counted in one scan with GROUPING SETS.
-    by_set: dict[int, list[tuple[str, str]]] = {}
-    querysets: dict[int, QuerySet] = {}
-    for param, column, _choices in COLUMN_FACETS:
-        key = id(groups[param])
-        by_set.setdefault(key, []).append((param, column))
-        querysets[key] = groups[param]
-    for key, members in by_set.items():
-        columns = ", ".join(column for _, column in members)
-        if sample:
-            inner, inner_params = _sampled_sql(querysets[key], columns, percent)
-        else:
-            inner, inner_params = (
-                querysets[key].order_by().values(*columns.split(", ")).query.sql_with_params()
-            )
-        grouping = ", ".join(f"({column})" for _, column in members)
-        flags = ", ".join(f"GROUPING({column})" for _, column in members)
-        sql = (
-            f"SELECT {columns}, {flags}, COUNT(*) FROM ({inner}) AS r "
-            f"GROUP BY GROUPING SETS ({grouping})"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, inner_params)
-            for row in cursor.fetchall():
-                values, grouped, n = row[: len(members)], row[len(members) : -1], row[-1]
-                for (param, _), value, flag in zip(members, values, grouped, strict=True):
-                    if flag == 0:  # this row is a group of this column
-                        counts.setdefault(param, {})[value] = n
     facets = []
     for param, _column, choices in COLUMN_FACETS:
-        selected = set(params.getlist(param))
+        chosen = set(params.getlist(param))
         options = []
         for value, label in choices:
             raw = counts.get(param, {}).get(value, 0)
             as_param = "1" if value is True else str(value)
-            count = _scale(raw, sample, percent)
-            options.append(FacetOption(as_param, str(label), count, as_param in selected))
-        label = PARAM_LABELS[param].capitalize()
-        facets.append(Facet(param, label, options, estimated=sample))
+            # Selected facets' counts arrive scaled already (see _wider_counts).
+            count = raw if param in selected else _scale(raw, sample, percent)
+            options.append(FacetOption(as_param, str(label), count, as_param in chosen))
+        estimated = sample and param not in selected
+        facets.append(Facet(param, PARAM_LABELS[param].capitalize(), options, estimated))
     return facets
 
 
-def _skill_facet(
-    params: QueryDict, postings: QuerySet, skills: SkillIndex, *, percent: float
-) -> Facet:
-    """The TOP_SKILLS skills most asked for in the current results."""
-    sample = percent < 100.0
-    if sample:
-        inner, inner_params = _sampled_sql(postings, "skill_ids", percent)
-    else:
-        inner, inner_params = postings.order_by().values("skill_ids").query.sql_with_params()
-    sql = (
-        f"SELECT s, COUNT(*) FROM ({inner}) AS r, unnest(r.skill_ids) AS s "
-        f"GROUP BY s ORDER BY COUNT(*) DESC, s LIMIT {TOP_SKILLS}"
-    )
+def _sampled_skill_counts(postings: QuerySet, percent: float) -> Counter:
+    inner, inner_params = _sampled_sql(postings, "skill_ids", percent)
+    sql = f"SELECT s, COUNT(*) FROM ({inner}) AS r, unnest(r.skill_ids) AS s GROUP BY s"
     with connection.cursor() as cursor:
         cursor.execute(sql, inner_params)
-        rows = cursor.fetchall()
+        return Counter(dict(cursor.fetchall()))
+
+
+def _skill_facet(params: QueryDict, skills: SkillIndex, counts: Counter, percent: float) -> Facet:
+    """The TOP_SKILLS skills most asked for in the current results."""
+    sample = percent < 100.0
     selected = set(params.getlist("skills"))
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     options = [
         FacetOption(ref.slug, ref.name, _scale(n, sample, percent), ref.slug in selected)
-        for skill_id, n in rows
+        for skill_id, n in top
         if (ref := skills.by_id.get(skill_id)) is not None and ref.is_active
-    ]
+    ][:TOP_SKILLS]
     # Selected skills stay listed even when outside the top, so they can be unticked.
     listed = {o.value for o in options}
     options += [
