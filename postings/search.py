@@ -176,7 +176,7 @@ def _summarize(params: QueryDict, skills: SkillIndex, postings: QuerySet) -> _Su
     # show what they would add.
     for param, column, _ in COLUMN_FACETS:
         if param in selected:
-            counts[param], scaled = _wider_counts(params, param, column, skills)
+            counts[param], scaled = _wider_counts(params, param, column, skills, capped)
             counts[param] = {v: _scale(n, scaled[0], scaled[1]) for v, n in counts[param].items()}
     left_out = None
     if params.get("salary_min"):
@@ -200,7 +200,7 @@ def _summarize(params: QueryDict, skills: SkillIndex, postings: QuerySet) -> _Su
 
 
 def _wider_counts(
-    params: QueryDict, param: str, column: str, skills: SkillIndex
+    params: QueryDict, param: str, column: str, skills: SkillIndex, results_capped: bool
 ) -> tuple[dict, tuple[bool, float]]:
     """Counts of `column` over the results without `param`'s filter, and (sampled, percent).
 
@@ -213,7 +213,9 @@ def _wider_counts(
         facet = next(f for f in summary.facets if f.param == param)
         return {_from_param(param, o.value): o.count for o in facet.options}, (False, 100.0)
     postings = _filtered(wider, skills)
-    broad = postings.order_by()[: COUNT_CAP + 1].count() > COUNT_CAP
+    # Fewer filters select at least as much: if the results were too many to count, so is
+    # this, and counting it again would only cost a scan.
+    broad = results_capped or postings.order_by()[: COUNT_CAP + 1].count() > COUNT_CAP
     percent = _sample_percent() if broad else 100.0
     counts = _grouped_counts(postings, [(param, column)], percent)
     return counts.get(param, {}), (broad, percent)
