@@ -84,10 +84,6 @@ class SearchResult:
     def has_next(self) -> bool:
         return self.page < self.last_page
 
-    @property
-    def selected_skills(self) -> list:
-        return [self.skills.by_slug[s] for s in self.params.getlist("skills")]
-
 
 def search_postings(data: QueryDict) -> SearchResult:
     skills = skill_index()
@@ -159,25 +155,25 @@ def _summarize(params: QueryDict, skills: SkillIndex, postings: QuerySet) -> _Su
     percent = _sample_percent() if capped else 100.0
     selected = {param for param, _, _ in COLUMN_FACETS if params.getlist(param)}
     if capped:
-        counts = _grouped_counts(
+        raw = _grouped_counts(
             postings,
             [(p, c) for p, c, _ in COLUMN_FACETS if p not in selected],
             percent,
         )
         skill_counts = _sampled_skill_counts(postings, percent)
     else:
-        counts = {
+        raw = {
             param: Counter(row[i] for row in rows)
             for i, (param, _, _) in enumerate(COLUMN_FACETS)
             if param not in selected
         }
         skill_counts = Counter(s for row in rows for s in row[-1])
+    counts = {param: _final(values, percent) for param, values in raw.items()}
     # A selected facet counts the results without its own filter, so its other options
     # show what they would add.
     for param, column, _ in COLUMN_FACETS:
         if param in selected:
-            counts[param], scaled = _wider_counts(params, param, column, skills, capped)
-            counts[param] = {v: _scale(n, scaled[0], scaled[1]) for v, n in counts[param].items()}
+            counts[param] = _wider_counts(params, param, column, skills, capped)
     left_out = None
     if params.get("salary_min"):
         without_pay = _filtered(_without(params, "salary_min"), skills).filter(
@@ -193,16 +189,22 @@ def _summarize(params: QueryDict, skills: SkillIndex, postings: QuerySet) -> _Su
     return _Summary(
         count=min(len(rows), COUNT_CAP),
         capped=capped,
-        facets=_column_facets(params, counts, percent, selected),
+        facets=_column_facets(params, counts),
         skill_facet=_skill_facet(params, skills, skill_counts, percent),
         left_out_without_pay=left_out,
     )
 
 
+def _final(raw: dict, percent: float) -> tuple[dict, bool]:
+    """Counts ready to show, and whether they are estimates (scaled up from a sample)."""
+    sampled = percent < 100.0
+    return {value: _scale(n, sampled, percent) for value, n in raw.items()}, sampled
+
+
 def _wider_counts(
     params: QueryDict, param: str, column: str, skills: SkillIndex, results_capped: bool
-) -> tuple[dict, tuple[bool, float]]:
-    """Counts of `column` over the results without `param`'s filter, and (sampled, percent).
+) -> tuple[dict, bool]:
+    """Counts of `column` over the results without `param`'s filter (see _final).
 
     With nothing else selected that is every open posting, whose counts the shared
     unfiltered summary already has.
@@ -211,14 +213,13 @@ def _wider_counts(
     if not _is_filtered(wider):
         summary = _unfiltered_summary(skills)
         facet = next(f for f in summary.facets if f.param == param)
-        return {_from_param(param, o.value): o.count for o in facet.options}, (False, 100.0)
+        return {_from_param(param, o.value): o.count for o in facet.options}, facet.estimated
     postings = _filtered(wider, skills)
     # Fewer filters select at least as much: if the results were too many to count, so is
     # this, and counting it again would only cost a scan.
     broad = results_capped or postings.order_by()[: COUNT_CAP + 1].count() > COUNT_CAP
     percent = _sample_percent() if broad else 100.0
-    counts = _grouped_counts(postings, [(param, column)], percent)
-    return counts.get(param, {}), (broad, percent)
+    return _final(_grouped_counts(postings, [(param, column)], percent).get(param, {}), percent)
 
 
 def _from_param(param: str, value: str) -> object:
@@ -342,21 +343,18 @@ def _grouped_counts(
     return counts
 
 
-def _column_facets(
-    params: QueryDict, counts: dict[str, dict], percent: float, selected: set[str]
-) -> list[Facet]:
-    sample = percent < 100.0
+def _column_facets(params: QueryDict, counts: dict[str, tuple[dict, bool]]) -> list[Facet]:
+    """Every option of every column facet, from (final counts, estimated) per facet."""
     facets = []
     for param, _column, choices in COLUMN_FACETS:
+        values, estimated = counts.get(param, ({}, False))
         chosen = set(params.getlist(param))
         options = []
         for value, label in choices:
-            raw = counts.get(param, {}).get(value, 0)
             as_param = "1" if value is True else str(value)
-            # Selected facets' counts arrive scaled already (see _wider_counts).
-            count = raw if param in selected else _scale(raw, sample, percent)
-            options.append(FacetOption(as_param, str(label), count, as_param in chosen))
-        estimated = sample and param not in selected
+            options.append(
+                FacetOption(as_param, str(label), values.get(value, 0), as_param in chosen)
+            )
         facets.append(Facet(param, PARAM_LABELS[param].capitalize(), options, estimated))
     return facets
 

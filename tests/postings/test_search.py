@@ -281,3 +281,19 @@ def test_facet_counts_add_up_to_the_result_count_for_look_alike_postings(client,
     for facet in result.facets:
         if facet.param not in {"level", "visa"}:
             assert sum(o.count for o in facet.options) == result.count == 4, facet.param
+
+
+def test_a_selected_facet_counted_from_a_sample_says_it_is_an_estimate(
+    client,
+    monkeypatch,
+    taxonomy,  # noqa: F811
+):
+    monkeypatch.setattr(search, "COUNT_CAP", 2)  # three matches: too many to count
+    monkeypatch.setattr(search, "_sample_percent", lambda: 50.0)
+    _ready(*PostingFactory.create_batch(3, seniority="senior", workplace="hybrid"))
+    result = client.get(
+        reverse("postings:list"), {"level": ["senior"], "workplace": ["hybrid"]}
+    ).context["result"]
+    facets = {f.param: f for f in result.facets}
+    assert facets["level"].estimated and facets["workplace"].estimated
+    assert facets["role"].estimated
