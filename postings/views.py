@@ -72,8 +72,7 @@ def _cards(result: SearchResult) -> list[Card]:
     rank = {option.value: i for i, option in enumerate(result.skill_facet.options)}
     cards = []
     for posting in result.postings:
-        refs = [result.skills.by_id[i] for i in posting.skill_ids if i in result.skills.by_id]
-        refs = [r for r in refs if r.is_active]
+        refs = result.skills.active_refs(posting.skill_ids)
         refs.sort(key=lambda r: (r.slug not in selected, rank.get(r.slug, 999), r.name))
         chips = []
         for ref in refs[:CHIPS_PER_CARD]:
@@ -109,14 +108,7 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         return redirect(posting, permanent=True)
     posting_record_view(posting_id=posting.pk)  # one Redis increment, flushed by beat
     index = skill_index()
-    chips = sorted(
-        (
-            index.by_id[i]
-            for i in posting.skill_ids
-            if i in index.by_id and index.by_id[i].is_active
-        ),
-        key=lambda ref: ref.name.lower(),
-    )
+    chips = sorted(index.active_refs(posting.skill_ids), key=lambda ref: ref.name.lower())
     similar = Posting.objects.similar_to(posting).select_related("company")
     context = {
         "posting": posting,

@@ -181,29 +181,38 @@ def taxonomy_entries() -> list[AliasEntry]:
     return [AliasEntry(*row) for row in rows]
 
 
-_matcher_lock = threading.Lock()
-_matcher_cache: dict[tuple, tuple[int, SkillMatcher, dict[str, int]]] = {}
+_cache_lock = threading.Lock()
+_per_taxonomy: dict[str, tuple[tuple, object]] = {}
+
+
+def _for_current_taxonomy(name: str, build):
+    """`build(state)`'s result, kept per process until the taxonomy changes.
+
+    One query a call (the version row). The change time is part of the key: a restored or
+    rolled-back database can show a version number again with different skills behind it.
+    """
+    state = _taxonomy_state()
+    key = (state.version, state.changed_at)
+    with _cache_lock:
+        cached = _per_taxonomy.get(name)
+        if cached is None or cached[0] != key:
+            cached = (key, build(state))
+            _per_taxonomy[name] = cached
+    return cached[1]
 
 
 def current_matcher() -> tuple[int, SkillMatcher, dict[str, int]]:
-    """(taxonomy version, matcher, slug -> skill id), rebuilt only when the version changes.
+    """(taxonomy version, matcher, slug -> skill id) for the current taxonomy.
 
     Building takes a fraction of a second, so a worker builds it once per taxonomy change
     instead of once per posting.
     """
-    state = _taxonomy_state()
-    # The change time is part of the key: a restored or rolled-back database can show a
-    # version number again with different skills behind it.
-    key = (state.version, state.changed_at)
-    with _matcher_lock:
-        cached = _matcher_cache.get(key)
-        if cached is None:
-            entries = taxonomy_entries()
-            ids = dict(Skill.objects.values_list("slug", "id"))
-            cached = (state.version, SkillMatcher.from_entries(entries), ids)
-            _matcher_cache.clear()
-            _matcher_cache[key] = cached
-    return cached
+
+    def build(state: TaxonomyVersion) -> tuple[int, SkillMatcher, dict[str, int]]:
+        ids = dict(Skill.objects.values_list("slug", "id"))
+        return state.version, SkillMatcher.from_entries(taxonomy_entries()), ids
+
+    return _for_current_taxonomy("matcher", build)
 
 
 @dataclass(frozen=True)
@@ -224,6 +233,10 @@ class SkillIndex:
     children: dict[int, list[int]]
     version: int = 0
 
+    def active_refs(self, skill_ids: list[int]) -> list[SkillRef]:
+        """The active skills among `skill_ids` (a posting's tags), unknown ids skipped."""
+        return [ref for i in skill_ids if (ref := self.by_id.get(i)) is not None and ref.is_active]
+
     def with_descendants(self, slug: str) -> list[int]:
         """The skill's id and the ids of every skill below it (PyTorch under deep learning)."""
         found, todo = set(), [self.by_slug[slug].id]
@@ -235,15 +248,10 @@ class SkillIndex:
         return sorted(found)
 
 
-_index_cache: dict[tuple, SkillIndex] = {}
-
-
 def skill_index() -> SkillIndex:
-    """The active skills, cached per process until the taxonomy changes (one query a call)."""
-    state = _taxonomy_state()
-    key = (state.version, state.changed_at)
-    cached = _index_cache.get(key)
-    if cached is None:
+    """Every skill by slug (active ones) and by id, with the tree, for pages and filters."""
+
+    def build(state: TaxonomyVersion) -> SkillIndex:
         refs = [
             SkillRef(*row)
             for row in Skill.objects.values_list("id", "slug", "name", "parent_id", "is_active")
@@ -252,15 +260,14 @@ def skill_index() -> SkillIndex:
         for ref in refs:
             if ref.parent_id is not None:
                 children.setdefault(ref.parent_id, []).append(ref.id)
-        cached = SkillIndex(
+        return SkillIndex(
             version=state.version,
             by_slug={r.slug: r for r in refs if r.is_active},
             by_id={r.id: r for r in refs},
             children=children,
         )
-        _index_cache.clear()
-        _index_cache[key] = cached
-    return cached
+
+    return _for_current_taxonomy("index", build)
 
 
 # ---------------------------------------------------------------------------------------------
