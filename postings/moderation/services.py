@@ -28,12 +28,25 @@ from postings.models import Posting, PostingRevision, RevisionStatus, Status
 from postings.services import posting_refresh_derived
 
 
+def _decide_pending(posting: Posting, **changes) -> Posting:
+    """Apply a decision to a posting still waiting for review, or refuse.
+
+    A conditional UPDATE, so two moderators deciding at once cannot both succeed.
+    """
+    decided = Posting.objects.filter(pk=posting.pk, status=Status.PENDING_REVIEW).update(**changes)
+    if not decided:
+        raise ValidationError(f"“{posting.title}” is no longer waiting for review.")
+    posting.refresh_from_db()
+    return posting
+
+
 def posting_approve(
     *, posting: Posting, reviewer: AbstractBaseUser, now: datetime | None = None
 ) -> Posting:
     """Publish a posting waiting for review, for 30 days from now."""
     now = now or timezone.now()
-    approved = Posting.objects.filter(pk=posting.pk, status=Status.PENDING_REVIEW).update(
+    return _decide_pending(
+        posting,
         status=Status.PUBLISHED,
         published_at=now,
         expires_at=now + timedelta(days=PUBLISH_DAYS),
@@ -44,10 +57,6 @@ def posting_approve(
         expiry_reminder_sent_at=None,
         updated_at=now,
     )
-    if not approved:
-        raise ValidationError(f"“{posting.title}” is no longer waiting for review.")
-    posting.refresh_from_db()
-    return posting
 
 
 def posting_reject(
@@ -58,17 +67,14 @@ def posting_reject(
     if not reason:
         raise ValidationError("Give the employer a reason for the rejection.")
     now = now or timezone.now()
-    rejected = Posting.objects.filter(pk=posting.pk, status=Status.PENDING_REVIEW).update(
+    return _decide_pending(
+        posting,
         status=Status.REJECTED,
         rejection_reason=reason,
         reviewed_at=now,
         reviewed_by=reviewer,
         updated_at=now,
     )
-    if not rejected:
-        raise ValidationError(f"“{posting.title}” is no longer waiting for review.")
-    posting.refresh_from_db()
-    return posting
 
 
 def revision_approve(
