@@ -173,7 +173,7 @@ def _summarize(params: QueryDict, skills: SkillIndex, postings: QuerySet) -> _Su
     # show what they would add.
     for param, column, _ in COLUMN_FACETS:
         if param in selected:
-            counts[param] = _wider_counts(params, param, column, skills, capped)
+            counts[param] = _wider_counts(params, param, column, skills, percent)
     left_out = None
     if params.get("salary_min"):
         without_pay = _filtered(_without(params, "salary_min"), skills).filter(
@@ -202,7 +202,7 @@ def _final(raw: dict, percent: float) -> tuple[dict, bool]:
 
 
 def _wider_counts(
-    params: QueryDict, param: str, column: str, skills: SkillIndex, results_capped: bool
+    params: QueryDict, param: str, column: str, skills: SkillIndex, results_percent: float
 ) -> tuple[dict, bool]:
     """Counts of `column` over the results without `param`'s filter (see _final).
 
@@ -215,10 +215,11 @@ def _wider_counts(
         facet = next(f for f in summary.facets if f.param == param)
         return {_from_param(param, o.value): o.count for o in facet.options}, facet.estimated
     postings = _filtered(wider, skills)
-    # Fewer filters select at least as much: if the results were too many to count, so is
-    # this, and counting it again would only cost a scan.
-    broad = results_capped or postings.order_by()[: COUNT_CAP + 1].count() > COUNT_CAP
-    percent = _sample_percent() if broad else 100.0
+    # Fewer filters select at least as much: if the results were too many to count (and
+    # so sampled), so is this, and counting it again would only cost a scan.
+    percent = results_percent
+    if percent == 100.0 and postings.order_by()[: COUNT_CAP + 1].count() > COUNT_CAP:
+        percent = _sample_percent()
     return _final(_grouped_counts(postings, [(param, column)], percent).get(param, {}), percent)
 
 

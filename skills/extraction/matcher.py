@@ -454,7 +454,10 @@ class SkillMatcher:
         # matter (if a match's sentence holds a voice word, it holds one of these two)
         v_run = False  # the last event was a voice word
         v_last = -1  # doubled position of a voice word held back, the run's last so far
-        # leftmost-longest, non-overlapping matches of " alias " in the doubled text
+        # leftmost-longest, non-overlapping matches of " alias " in the doubled text.
+        # The doubled -> original offset steps below are written out at each use on
+        # purpose: this loop runs once per automaton hit and a helper call there costs a
+        # measurable share of the matcher's speed budget.
         for end_idx, (klen, dlen, bucket, simple) in self._automaton.iter_long(padded):
             ks = end_idx - dlen + 1  # key start (its leading space) in the doubled text
             if bucket is None:
