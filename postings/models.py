@@ -11,7 +11,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Lower, Mod, Upper
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 
@@ -144,6 +145,19 @@ SEARCH_DOCUMENT_SQL = (
 )
 
 
+# The search page describes a result set too broad to count from a fixed 1% sample of the
+# postings: those whose id is a multiple of SAMPLE_EVERY. Ids are handed out in arrival
+# order, so the sample is spread evenly over time, companies and everything else, and
+# small partial indexes cover it (Posting.Meta), which a random TABLESAMPLE cannot have.
+SAMPLE_EVERY = 100
+
+
+def _in_sample() -> Q:
+    # The partial indexes and the queries must spell this the same way (MOD(id, n) = 0)
+    # for PostgreSQL to match them.
+    return Q(Exact(Mod("id", SAMPLE_EVERY), 0))
+
+
 def _in_choices(field: str, choices: type[models.TextChoices]) -> Q:
     return Q(**{f"{field}__in": choices.values})
 
@@ -209,6 +223,12 @@ class PostingQuerySet(models.QuerySet):
 
     def newest_first(self) -> PostingQuerySet:
         return self.order_by("-published_at", "-id")
+
+    def in_sample(self, every: int = 1) -> PostingQuerySet:
+        """The fixed 1% sample of postings (see SAMPLE_EVERY); every > 1 keeps every n-th."""
+        if every == 1:
+            return self.filter(_in_sample())
+        return self.filter(Exact(Mod("id", SAMPLE_EVERY * every), 0))
 
 
 class Posting(models.Model):
@@ -376,6 +396,37 @@ class Posting(models.Model):
                 fields=["-pay_max_usd", "-id"],
                 name="posting_public_pay_idx",
                 condition=Q(status=Status.PUBLISHED, pay_max_usd__isnull=False),
+            ),
+            # The 1% sample the search page describes broad result sets from: its filters
+            # and facet columns without the table, and its text and skill matches.
+            models.Index(
+                fields=["-published_at", "-id"],
+                include=[
+                    "seniority",
+                    "role_family",
+                    "workplace",
+                    "employment_type",
+                    "visa_sponsorship",
+                    "pay_max_usd",
+                    "expires_at",
+                    "country",
+                    "remote_regions",
+                    "city",
+                    "company",
+                    "skill_ids",
+                ],
+                name="posting_sample_idx",
+                condition=Q(status=Status.PUBLISHED) & _in_sample(),
+            ),
+            GinIndex(
+                fields=["search_vector"],
+                name="posting_sample_search_gin",
+                condition=Q(status=Status.PUBLISHED) & _in_sample(),
+            ),
+            GinIndex(
+                fields=["skill_ids"],
+                name="posting_sample_skills_gin",
+                condition=Q(status=Status.PUBLISHED) & _in_sample(),
             ),
             # The expiry sweep: published postings whose expires_at has passed.
             models.Index(

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from postings import models as posting_models
 from postings import search
 from postings.models import Posting
 from postings.services import postings_refresh_pay_usd
@@ -283,13 +284,19 @@ def test_facet_counts_add_up_to_the_result_count_for_look_alike_postings(client,
             assert sum(o.count for o in facet.options) == result.count == 4, facet.param
 
 
+def _sample_everything(monkeypatch, *, cap: int, sure_sigmas: float = 4) -> None:
+    """Make every posting part of the search sample, so a handful of postings is 'broad'."""
+    monkeypatch.setattr(posting_models, "SAMPLE_EVERY", 1)
+    monkeypatch.setattr(search, "COUNT_CAP", cap)
+    monkeypatch.setattr(search, "SURE_SIGMAS", sure_sigmas)
+
+
 def test_a_selected_facet_counted_from_a_sample_says_it_is_an_estimate(
     client,
     monkeypatch,
     taxonomy,  # noqa: F811
 ):
-    monkeypatch.setattr(search, "COUNT_CAP", 2)  # three matches: too many to count
-    monkeypatch.setattr(search, "_sample_percent", lambda: 50.0)
+    _sample_everything(monkeypatch, cap=2)  # three matches: too many to count
     _ready(*PostingFactory.create_batch(3, seniority="senior", workplace="hybrid"))
     result = client.get(
         reverse("postings:list"), {"level": ["senior"], "workplace": ["hybrid"]}
@@ -297,3 +304,47 @@ def test_a_selected_facet_counted_from_a_sample_says_it_is_an_estimate(
     facets = {f.param: f for f in result.facets}
     assert facets["level"].estimated and facets["workplace"].estimated
     assert facets["role"].estimated
+    assert (result.count, result.count_capped) == (2, True)
+    assert {o.value: o.count for o in facets["level"].options}["senior"] == 3
+
+
+def test_a_set_the_sample_shows_is_broad_is_not_counted(
+    client,
+    monkeypatch,
+    django_assert_num_queries,
+    taxonomy,  # noqa: F811
+):
+    _sample_everything(monkeypatch, cap=2, sure_sigmas=0)
+    _ready(*PostingFactory.create_batch(3, description="PyTorch"))
+    client.get(reverse("postings:list"))  # the skill index and the unfiltered summary
+    # taxonomy version + the sample's tally + the page: no attempt at an exact count.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("postings:list"), {"skills": ["pytorch"]})
+    result = response.context["result"]
+    assert (result.count, result.count_capped) == (2, True)
+    assert result.skill_facet.estimated
+    assert result.skill_facet.options[0].count == 3
+    assert "<strong>2+</strong> open roles" in response.content.decode()
+
+
+@pytest.mark.parametrize("cutoff_rank", [2, 4])
+def test_relevance_over_a_broad_set_ranks_the_newest_matches(
+    client,
+    monkeypatch,
+    cutoff_rank,
+    taxonomy,  # noqa: F811
+):
+    # The sample's cutoff finds the newest candidates directly (4), or finds too few and
+    # the walk down the newest-first index is done instead (2); both rank the same ones.
+    _sample_everything(monkeypatch, cap=2, sure_sigmas=0)
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(search, "CUTOFF_RANK", cutoff_rank)
+    now = timezone.now()
+    _ready(*[
+        PostingFactory(title=f"Role {age}", description="pytorch",
+                       published_at=now - timedelta(days=age))
+        for age in range(1, 6)
+    ])  # fmt: skip
+    result = client.get(reverse("postings:list"), {"q": "pytorch"}).context["result"]
+    assert result.sort == "relevance" and result.count_capped
+    assert sorted(p.title for p in result.postings) == ["Role 1", "Role 2", "Role 3"]
