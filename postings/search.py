@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
@@ -43,6 +44,9 @@ SKILL_SAMPLE_ROWS = 4_000
 # the newest RANK_CANDIDATES (12 sampled in 1% predict 1,200: five below it leaves 1 in 200
 # short, which is then fetched the slow way).
 CUTOFF_RANK = 12
+# A wider set (the results without their facet and pay filters) is counted exactly when it
+# has at most this many postings: reading it costs little more than reading the results.
+WIDE_CAP = 30_000
 # The unfiltered page's count and facets are the same for everyone: kept this long.
 UNFILTERED_TTL = 60
 _UNFILTERED_KEY = "search:unfiltered:v1:{}"
@@ -161,164 +165,227 @@ class _Summary:
 def _summarize(
     params: QueryDict, skills: SkillIndex, postings: QuerySet, *, newest: bool = False
 ) -> _Summary:
-    """Count, facets and the pay-less count of a result set.
+    """Count, facets and the pay-less count of a result set, in one or two statements.
 
-    Each is one statement (see _describe): the result set is counted exactly when it has at
-    most COUNT_CAP postings, and described from the 1% sample otherwise.
+    The filters on facet columns and on pay are applied by the statement itself (see
+    _conditions) to a wider set without them, so one pass counts the results, each selected
+    facet without its own filter (its other options show what they would add) and the
+    postings the minimum pay left out. The sample is tallied first: through its partial
+    indexes that costs a few milliseconds whatever the filters. When it shows, beyond
+    SURE_SIGMAS standard deviations, more than COUNT_CAP results, nothing is counted
+    exactly: finding 10,001 matches of a broad filter is what used to cost hundreds of
+    milliseconds. Otherwise the wider set is counted exactly if it is not too big to read
+    (WIDE_CAP), else the results alone are.
     """
-    selected = {param for param, _, _ in COLUMN_FACETS if params.getlist(param)}
-    members = [(p, c) for p, c, _ in COLUMN_FACETS if p not in selected]
-    described = _describe(postings, members, skills=True, newest=newest)
-    counts = {param: (values, described.sampled) for param, values in described.columns.items()}
-    # A selected facet counts the results without its own filter, so its other options
-    # show what they would add.
-    for param, column, _ in COLUMN_FACETS:
-        if param in selected:
-            counts[param] = _wider_counts(params, param, column, skills)
-    left_out, left_out_estimated = None, False
-    if params.get("salary_min"):
-        without_pay = _filtered(_without(params, "salary_min"), skills).filter(
-            pay_max_usd__isnull=True
+    conditions = _conditions(params)
+    wide = _filtered(_without(params, *(c.param for c in conditions)), skills)
+    members = [(p, c) for p, c, _ in COLUMN_FACETS if not params.getlist(p)]
+    sample = _tally(wide.in_sample(), conditions, members, newest=CUTOFF_RANK if newest else 0)
+    wide_cap = WIDE_CAP if conditions else COUNT_CAP
+    main = wider = None  # exact tallies, when there are any
+    if not _surely_over(sample.total, COUNT_CAP):
+        if not _surely_over(sample.wide_total, wide_cap):
+            tally = _tally(
+                wide, conditions, members, limit=wide_cap + 1,
+                newest=RANK_CANDIDATES if newest else 0,
+            )  # fmt: skip
+            if tally.wide_total <= wide_cap:
+                wider = tally
+                main = tally if tally.total <= COUNT_CAP else None
+        if wider is None and conditions:
+            tally = _tally(
+                postings, [], members, limit=COUNT_CAP + 1,
+                newest=RANK_CANDIDATES if newest else 0,
+            )  # fmt: skip
+            main = tally if tally.total <= COUNT_CAP else None
+    unselected = {param for param, _ in members}
+    counts = {
+        param: _final(values, main is None)
+        for param, values in (main or sample).columns.items()
+        if param in unselected
+    }
+    counts |= {
+        param: _final(values, wider is None)
+        for param, values in (wider or sample).columns.items()
+        if param not in unselected
+    }
+    every = posting_models.SAMPLE_EVERY
+    if main is not None:
+        skill_counts = main.skills
+    else:
+        skill_counts = Counter(
+            {s: _estimate(n * every * sample.skill_every) for s, n in sample.skills.items()}
         )
-        pay_less = _describe(without_pay, [], skills=False)
-        left_out, left_out_estimated = pay_less.count, pay_less.sampled
+    left_out, left_out_estimated = None, False
+    if any(c.param == "salary_min" for c in conditions):
+        if wider is not None:
+            left_out = wider.left_out
+        elif main is not None:  # a narrow search: worth counting exactly
+            without_pay = _filtered(_without(params, "salary_min"), skills)
+            left_out = without_pay.filter(pay_max_usd__isnull=True)[: COUNT_CAP + 1].count()
+        else:
+            left_out, left_out_estimated = _estimate(sample.left_out * every), True
     return _Summary(
-        count=described.count,
-        capped=described.sampled,
+        count=main.total if main is not None else COUNT_CAP,
+        capped=main is None,
         facets=_column_facets(params, counts),
-        skill_facet=_skill_facet(params, skills, described.skills, described.sampled),
+        skill_facet=_skill_facet(params, skills, skill_counts, main is None),
         left_out_without_pay=left_out,
         left_out_estimated=left_out_estimated,
-        newest_ids=described.newest_ids,
-        newest_cutoff=described.newest_cutoff,
+        newest_ids=main.newest_ids if main is not None and newest else None,
+        newest_cutoff=sample.newest_cutoff if main is None else None,
     )
 
 
-@dataclass
-class _Description:
-    """Counts of a result set: exact, or estimated from the sample when `sampled`."""
-
-    count: int
-    sampled: bool
-    columns: dict[str, dict]
-    skills: Counter
-    newest_ids: list[int] | None = None
-    newest_cutoff: datetime | None = None
+def _surely_over(sampled: int, cap: int) -> bool:
+    """Whether `sampled` matches in the sample mean more than `cap` in all, beyond doubt."""
+    return sampled - SURE_SIGMAS * math.sqrt(sampled) > cap / posting_models.SAMPLE_EVERY
 
 
-def _describe(
-    postings: QuerySet, members: list[tuple[str, str]], *, skills: bool, newest: bool = False
-) -> _Description:
-    """Count `postings` and the values of each (param, column) in `members` (and of their
-    skills), exactly when there are at most COUNT_CAP of them, else estimated.
-
-    The sample is tallied first: through its partial indexes that costs a few milliseconds
-    whatever the filters. When it shows, beyond SURE_SIGMAS standard deviations, more
-    than COUNT_CAP matches, the exact count is never attempted: finding 10,001 matches of
-    a broad filter is what used to cost hundreds of milliseconds. Otherwise the postings
-    are counted exactly, up to COUNT_CAP + 1, and only if there are more than that is the
-    sample used after all.
-    """
-    sample = _tally(
-        postings.in_sample(), members, skills=skills, newest=CUTOFF_RANK if newest else 0
-    )
-    hits = sample.total
-    if hits - SURE_SIGMAS * math.sqrt(hits) <= COUNT_CAP / posting_models.SAMPLE_EVERY:
-        exact = _tally(
-            postings, members, skills=skills, limit=COUNT_CAP + 1,
-            newest=RANK_CANDIDATES if newest else 0,
-        )  # fmt: skip
-        if exact.total <= COUNT_CAP:
-            return _Description(
-                count=exact.total,
-                sampled=False,
-                columns=exact.columns,
-                skills=exact.skills,
-                newest_ids=exact.newest_ids if newest else None,
-            )
+def _final(values: dict, sampled: bool) -> tuple[dict, bool]:
+    """Counts ready to show, and whether they are estimates (scaled up from the sample)."""
+    if not sampled:
+        return values, False
     every = posting_models.SAMPLE_EVERY
-    return _Description(
-        count=COUNT_CAP,
-        sampled=True,
-        columns={
-            param: {value: _estimate(n * every) for value, n in values.items()}
-            for param, values in sample.columns.items()
-        },
-        skills=Counter(
-            {s: _estimate(n * every * sample.skill_every) for s, n in sample.skills.items()}
-        ),
-        newest_cutoff=sample.newest_cutoff,
-    )
+    return {value: _estimate(n * every) for value, n in values.items()}, True
+
+
+@dataclass(frozen=True)
+class _Condition:
+    """A filter the tally statement applies itself (see _summarize)."""
+
+    param: str
+    sql: str
+    args: tuple
+    column: str | None  # what to count without this filter; None: pay (see _tally)
+
+
+def _conditions(params: QueryDict) -> list[_Condition]:
+    # The same tests as PostingFilter's for these parameters (`column IN values`,
+    # `pay_max_usd >= salary_min`); tests/postings/test_search.py holds the two to the same
+    # answers.
+    conditions = []
+    for param, column, _ in COLUMN_FACETS:
+        values = params.getlist(param)
+        if values:
+            typed = [True] if param == "visa" else values
+            conditions.append(_Condition(param, f"{column} = ANY(%s)", (typed,), column))
+    if params.get("salary_min"):
+        minimum = Decimal(params["salary_min"])
+        conditions.append(_Condition("salary_min", "pay_max_usd >= %s", (minimum,), None))
+    return conditions
 
 
 @dataclass
 class _Tally:
-    total: int
-    columns: dict[str, dict]
-    skills: Counter
+    wide_total: int = 0
+    total: int = 0
+    columns: dict[str, dict] = field(default_factory=dict)
+    skills: Counter = field(default_factory=Counter)
     skill_every: int = 1
+    left_out: int = 0
     newest_ids: list[int] = field(default_factory=list)
     newest_cutoff: datetime | None = None
 
 
 def _tally(
     postings: QuerySet,
+    conditions: list[_Condition],
     members: list[tuple[str, str]],
     *,
-    skills: bool,
     limit: int | None = None,
     newest: int = 0,
 ) -> _Tally:
-    """One statement over the rows of `postings` (at most `limit` of them): their number,
-    the count of each value of each member column and of each skill, and their newest.
+    """One statement over the rows of `postings` (at most `limit` of them): how many there
+    are; how many of them meet all `conditions` (the results), and among those the count
+    of each value of each member column and of each skill, and the newest; for each
+    condition on a column, the counts of that column's values among the rows meeting the
+    other conditions; and the rows without pay that meet all but the pay condition.
 
-    Without a limit (the sample) skills are counted on every k-th row only, k chosen so
+    Without a limit (the sample) skills are counted on every k-th result only, k chosen so
     that about SKILL_SAMPLE_ROWS rows are unnested: enough for estimates given to two
     significant figures, and a bound on the cost. With a limit, `newest` asks for the ids
-    of the newest rows; without, for the published_at of the `newest`-th newest row.
+    of the newest results; without, for the published_at of the `newest`-th newest.
     """
-    fields = ["id", "published_at", *(column for _, column in members)]
-    rows = postings.order_by().values(*fields, *(["skill_ids"] if skills else []))
-    inner, params = (rows[:limit] if limit else rows).query.sql_with_params()
-    parts, args = ["SELECT 'n', NULL, count(*) FROM r"], []
+    columns = [column for _, column in members]
+    columns += [c.column for c in conditions if c.column]
+    columns += ["pay_max_usd"] if any(c.column is None for c in conditions) else []
+    rows = postings.order_by().values("id", "published_at", *columns, "skill_ids")
+    inner, inner_args = (rows[:limit] if limit else rows).query.sql_with_params()
+
+    def where(skip: _Condition | None = None) -> tuple[str, list]:
+        chosen = [c for c in conditions if c is not skip]
+        if not chosen:
+            return "TRUE", []
+        return " AND ".join(f"({c.sql})" for c in chosen), [a for c in chosen for a in c.args]
+
+    results, results_args = where()
+    parts: list[tuple[str, list]] = [
+        ("SELECT 'w', NULL, count(*) FROM r", []),
+        (f"SELECT 'n', NULL, count(*) FROM r WHERE {results}", results_args),
+    ]
     for param, column in members:
-        parts.append(f"SELECT %s, {column}::text, count(*) FROM r GROUP BY 2")
-        args.append(param)
-    every = "1"
-    if skills and not limit:
-        every = f"(SELECT greatest(1, ceil(count(*) / {SKILL_SAMPLE_ROWS:.1f}))::int FROM r)"
-        parts.append(f"SELECT 'k', NULL, {every}")
-        where = f"WHERE MOD(id, %s * {every}) = 0"
-        args.append(posting_models.SAMPLE_EVERY)
-    if skills:
-        # Grouped by the integer, then named as text: hashing text is the slower half.
-        parts.append(
-            "SELECT 's', s::text, n FROM (SELECT s, count(*) AS n FROM (SELECT "
-            f"unnest(skill_ids) AS s FROM r {where if not limit else ''}) AS u GROUP BY s) AS g"
+        parts.append((
+            f"SELECT %s, {column}::text, count(*) FROM r WHERE {results} GROUP BY 2",
+            [param, *results_args],
+        ))  # fmt: skip
+    for condition in conditions:
+        others, others_args = where(skip=condition)
+        if condition.column:
+            parts.append((
+                f"SELECT %s, {condition.column}::text, count(*) FROM r WHERE {others} "
+                "GROUP BY 2",
+                [condition.param, *others_args],
+            ))  # fmt: skip
+        else:
+            parts.append((
+                f"SELECT 'p', NULL, count(*) FROM r WHERE {others} AND pay_max_usd IS NULL",
+                others_args,
+            ))  # fmt: skip
+    skill_rows, skill_args = results, list(results_args)
+    if not limit:
+        every = (
+            f"(SELECT greatest(1, ceil(count(*) / {SKILL_SAMPLE_ROWS:.1f}))::int "
+            f"FROM r WHERE {results})"
         )
+        parts.append((f"SELECT 'k', NULL, {every}", results_args))
+        skill_rows = f"{results} AND MOD(id, %s * {every}) = 0"
+        skill_args += [posting_models.SAMPLE_EVERY, *results_args]
+    # Grouped by the integer, then named as text: hashing text is the slower half.
+    parts.append((
+        "SELECT 's', s::text, n FROM (SELECT s, count(*) AS n FROM (SELECT "
+        f"unnest(skill_ids) AS s FROM r WHERE {skill_rows}) AS u GROUP BY s) AS g",
+        skill_args,
+    ))  # fmt: skip
     if newest and limit:
-        parts.append(
-            "SELECT 'i', NULL, id FROM (SELECT id FROM r "
-            "ORDER BY published_at DESC, id DESC LIMIT %s) AS i"
-        )
-        args.append(newest)
+        parts.append((
+            f"SELECT 'i', NULL, id FROM (SELECT id FROM r WHERE {results} "
+            "ORDER BY published_at DESC, id DESC LIMIT %s) AS i",
+            [*results_args, newest],
+        ))  # fmt: skip
     elif newest:
-        parts.append(
+        parts.append((
             "SELECT 'c', NULL, (extract(epoch FROM published_at) * 1000000)::bigint FROM r "
-            "ORDER BY published_at DESC, id DESC OFFSET %s LIMIT 1"
-        )
-        args.append(newest - 1)
-    sql = f"WITH r AS MATERIALIZED ({inner}) " + " UNION ALL ".join(f"({p})" for p in parts)
-    tally = _Tally(total=0, columns={param: {} for param, _ in members}, skills=Counter())
+            f"WHERE {results} ORDER BY published_at DESC, id DESC OFFSET %s LIMIT 1",
+            [*results_args, newest - 1],
+        ))  # fmt: skip
+    statement = " UNION ALL ".join(f"({part})" for part, _ in parts)
+    args = [*inner_args, *(a for _, part_args in parts for a in part_args)]
+    tally = _Tally(columns={param: {} for param, _ in members})
+    tally.columns |= {c.param: {} for c in conditions if c.column}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *args])
+        cursor.execute(f"WITH r AS MATERIALIZED ({inner}) {statement}", args)
         for kind, value, n in cursor.fetchall():
-            if kind == "n":
+            if kind == "w":
+                tally.wide_total = n
+            elif kind == "n":
                 tally.total = n
             elif kind == "k":
                 tally.skill_every = n
             elif kind == "s":
                 tally.skills[int(value)] = n
+            elif kind == "p":
+                tally.left_out = n
             elif kind == "i":
                 tally.newest_ids.append(n)
             elif kind == "c":
@@ -330,28 +397,6 @@ def _tally(
 
 def _from_text(param: str, value: str) -> object:
     return value == "true" if param == "visa" else value
-
-
-def _wider_counts(
-    params: QueryDict, param: str, column: str, skills: SkillIndex
-) -> tuple[dict, bool]:
-    """Counts of `column` over the results without `param`'s filter, and whether they are
-    estimates.
-
-    With nothing else selected that is every open posting, whose counts the shared
-    unfiltered summary already has.
-    """
-    wider = _without(params, param)
-    if not _is_filtered(wider):
-        summary = _unfiltered_summary(skills)
-        facet = next(f for f in summary.facets if f.param == param)
-        return {_from_param(param, o.value): o.count for o in facet.options}, facet.estimated
-    described = _describe(_filtered(wider, skills), [(param, column)], skills=False)
-    return described.columns[param], described.sampled
-
-
-def _from_param(param: str, value: str) -> object:
-    return value == "1" if param == "visa" else value
 
 
 def _is_filtered(params: QueryDict) -> bool:
@@ -378,9 +423,10 @@ def _filtered(params: QueryDict, skills: SkillIndex) -> QuerySet:
     return PostingFilter(params, queryset=Posting.objects.visible(), skills=skills).qs
 
 
-def _without(params: QueryDict, name: str) -> QueryDict:
+def _without(params: QueryDict, *names: str) -> QueryDict:
     other = params.copy()
-    other.pop(name, None)
+    for name in names:
+        other.pop(name, None)
     return other
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -291,21 +293,30 @@ def _sample_everything(monkeypatch, *, cap: int, sure_sigmas: float = 4) -> None
     monkeypatch.setattr(search, "SURE_SIGMAS", sure_sigmas)
 
 
-def test_a_selected_facet_counted_from_a_sample_says_it_is_an_estimate(
+@pytest.mark.parametrize("wide_cap", [2, 30_000])
+def test_counts_from_the_sample_say_they_are_estimates(
     client,
     monkeypatch,
+    wide_cap,
     taxonomy,  # noqa: F811
 ):
-    _sample_everything(monkeypatch, cap=2)  # three matches: too many to count
+    # Three results: too many to count, so their facets are estimates. The selected facets
+    # count the results without their own filter: exactly when that wider set is small
+    # enough to read (WIDE_CAP), from the sample when not.
+    _sample_everything(monkeypatch, cap=2)
+    monkeypatch.setattr(search, "WIDE_CAP", wide_cap)
     _ready(*PostingFactory.create_batch(3, seniority="senior", workplace="hybrid"))
+    PostingFactory(seniority="mid", workplace="hybrid")
     result = client.get(
         reverse("postings:list"), {"level": ["senior"], "workplace": ["hybrid"]}
     ).context["result"]
     facets = {f.param: f for f in result.facets}
-    assert facets["level"].estimated and facets["workplace"].estimated
-    assert facets["role"].estimated
     assert (result.count, result.count_capped) == (2, True)
-    assert {o.value: o.count for o in facets["level"].options}["senior"] == 3
+    assert facets["role"].estimated
+    wider_sampled = wide_cap == 2
+    assert facets["level"].estimated == facets["workplace"].estimated == wider_sampled
+    levels = {o.value: o.count for o in facets["level"].options}
+    assert (levels["senior"], levels["mid"]) == (3, 1)
 
 
 def test_a_set_the_sample_shows_is_broad_is_not_counted(
@@ -348,3 +359,67 @@ def test_relevance_over_a_broad_set_ranks_the_newest_matches(
     result = client.get(reverse("postings:list"), {"q": "pytorch"}).context["result"]
     assert result.sort == "relevance" and result.count_capped
     assert sorted(p.title for p in result.postings) == ["Role 1", "Role 2", "Role 3"]
+
+
+@pytest.mark.parametrize("wide_cap", [2, 30_000])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"level": ["senior"]},
+        {"level": ["senior", "mid"], "workplace": ["remote"]},
+        {"visa": "1", "type": ["full_time"]},
+        {"salary_min": "100000"},
+        {"salary_min": "90000", "level": ["senior"], "q": "pytorch"},
+        {"role": ["mlops"], "skills": ["python"], "salary_min": "1"},
+    ],
+)
+def test_the_counts_agree_with_the_filters_they_describe(
+    client,
+    rates,
+    params,
+    wide_cap,
+    monkeypatch,
+    taxonomy,  # noqa: F811
+):
+    # The summary applies the facet and pay filters in its own statement (search._conditions);
+    # each count must be what the list's own filters give, whichever path counted it. With
+    # every posting in the sample, the sample's counts are exact too.
+    monkeypatch.setattr(posting_models, "SAMPLE_EVERY", 1)
+    monkeypatch.setattr(search, "WIDE_CAP", wide_cap)
+    now = timezone.now()
+    for i in range(24):
+        PostingFactory(
+            seniority=["senior", "mid", "junior"][i % 3],
+            workplace=["remote", "hybrid", "onsite", "hybrid"][i % 4],
+            remote_regions=["WW"] if i % 4 == 0 else [],
+            visa_sponsorship=i % 5 == 0,
+            employment_type=["full_time", "contract"][i % 2],
+            role_family=["ml_engineer", "mlops"][i % 2],
+            description=["PyTorch and Python", "Python", "Dashboards"][i % 3],
+            published_at=now - timedelta(hours=i + 1),
+            **(
+                {"unpaid": True}
+                if i % 4 == 1
+                else {"salary_min": 50_000 + 5_000 * i, "salary_max": 60_000 + 5_000 * i,
+                      "salary_currency": "USD", "salary_period": "year"}
+            ),
+        )  # fmt: skip
+    _ready(*Posting.objects.all())
+    result = client.get(reverse("postings:list"), params).context["result"]
+    skills = search.skill_index()
+
+    def count(query: dict) -> int:
+        return search._filtered(QueryDict(urlencode(query, doseq=True)), skills).count()
+
+    assert not result.count_capped and result.count == count(params)
+    for facet in result.facets:
+        for option in facet.options:
+            query = {k: v for k, v in params.items() if k != facet.param}
+            query[facet.param] = [option.value]
+            assert option.count == count(query), (facet.param, option.value)
+    if "salary_min" in params:
+        query = {k: v for k, v in params.items() if k != "salary_min"}
+        pay_less = search._filtered(QueryDict(urlencode(query, doseq=True)), skills).filter(
+            pay_max_usd__isnull=True
+        )
+        assert result.left_out_without_pay == pay_less.count() > 0
