@@ -6,6 +6,7 @@ Every parameter is validated on its own. A bad value (an unknown skill, `salary_
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import timedelta
 
 import django_filters
@@ -33,6 +34,20 @@ MATCH_CHOICES = [("any", "any of them"), ("all", "all of them")]
 SORT_CHOICES = [("newest", "Newest"), ("relevance", "Relevance"), ("salary", "Highest pay")]
 
 
+class _SkillSlugsField(forms.MultipleChoiceField):
+    """Skill slugs, checked against the skill index (set per request) rather than a list of
+    choices: every filter instance would copy and normalize the 500 of them."""
+
+    known: Container[str] = ()
+
+    def valid_value(self, value: str) -> bool:
+        return value in self.known
+
+
+class _SkillsFilter(django_filters.MultipleChoiceFilter):
+    field_class = _SkillSlugsField
+
+
 class PostingFilter(django_filters.FilterSet):
     # distinct=False throughout: no filter joins, and DISTINCT would merge postings with the
     # same facet values inside the facet-count subqueries.
@@ -42,9 +57,7 @@ class PostingFilter(django_filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         help_text='Words in the title, company or description. "exact phrase", -exclude, or.',
     )
-    skills = django_filters.MultipleChoiceFilter(
-        distinct=False, method="filter_skills", label="Skills", choices=[]
-    )
+    skills = _SkillsFilter(distinct=False, method="filter_skills", label="Skills")
     match = django_filters.ChoiceFilter(
         method="filter_noop", label="Match", choices=MATCH_CHOICES, empty_label=None
     )
@@ -90,7 +103,7 @@ class PostingFilter(django_filters.FilterSet):
     def __init__(self, *args, skills: SkillIndex, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.skill_index = skills
-        self.form.fields["skills"].choices = [(slug, slug) for slug in skills.by_slug]
+        self.form.fields["skills"].known = skills.by_slug
         self.form.fields["q"].error_messages["max_length"] = (
             f"The search text is longer than {MAX_QUERY_LENGTH} characters."
         )

@@ -7,8 +7,11 @@ sanitizer runs on its output, not on the input.
 
 from __future__ import annotations
 
+import hashlib
+
 import markdown
 import nh3
+from django.core.cache import cache
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "b", "em", "i", "code", "pre", "blockquote",
@@ -30,3 +33,18 @@ def markdown_to_html(source: str) -> str:
         link_rel="nofollow noopener ugc",
         strip_comments=True,
     )
+
+
+# Rendered HTML is kept a day under a hash of its source: a description is read far more
+# often than it changes, rendering costs a millisecond or two, and a key made of the text
+# itself can never serve stale HTML (an edit is a new key) or another posting's.
+RENDERED_TTL = 24 * 3600
+
+
+def markdown_to_html_cached(source: str) -> str:
+    key = "markdown:v1:" + hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = markdown_to_html(source)
+        cache.set(key, html, RENDERED_TTL)
+    return html

@@ -324,10 +324,15 @@ def _tally(
         ("SELECT 'w', NULL, count(*) FROM r", []),
         (f"SELECT 'n', NULL, count(*) FROM r WHERE {results}", results_args),
     ]
-    for param, column in members:
+    if members:
+        # Every member column in one pass: GROUPING(column) is 0 in the rows grouped by it.
+        which = " ".join(f"WHEN GROUPING({column}) = 0 THEN %s" for _, column in members)
+        value = ", ".join(f"{column}::text" for _, column in members)
+        groups = ", ".join(f"({column})" for _, column in members)
         parts.append((
-            f"SELECT %s, {column}::text, count(*) FROM r WHERE {results} GROUP BY 2",
-            [param, *results_args],
+            f"SELECT CASE {which} END, COALESCE({value}), count(*) FROM r WHERE {results} "
+            f"GROUP BY GROUPING SETS ({groups})",
+            [*(param for param, _ in members), *results_args],
         ))  # fmt: skip
     for condition in conditions:
         others, others_args = where(skip=condition)

@@ -109,11 +109,11 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     posting_record_view(posting_id=posting.pk)  # one Redis increment, flushed by beat
     index = skill_index()
     chips = sorted(index.active_refs(posting.skill_ids), key=lambda ref: ref.name.lower())
-    similar = Posting.objects.similar_to(posting).select_related("company")
+    similar = Posting.objects.similar_to(posting)
     context = {
         "posting": posting,
         "insight": posting_pay_insight(posting),
         "skill_chips": chips,
-        "similar": list(similar),
+        "similar": similar,
     }
     return render(request, "postings/posting_detail.html", context)
