@@ -44,9 +44,6 @@ SKILL_SAMPLE_ROWS = 4_000
 # the newest RANK_CANDIDATES (12 sampled in 1% predict 1,200: five below it leaves 1 in 200
 # short, which is then fetched the slow way).
 CUTOFF_RANK = 12
-# A wider set (the results without their facet and pay filters) is counted exactly when it
-# has at most this many postings: reading it costs little more than reading the results.
-WIDE_CAP = 30_000
 # The unfiltered page's count and facets are the same for everyone: kept this long.
 UNFILTERED_TTL = 60
 _UNFILTERED_KEY = "search:unfiltered:v1:{}"
@@ -174,24 +171,24 @@ def _summarize(
     indexes that costs a few milliseconds whatever the filters. When it shows, beyond
     SURE_SIGMAS standard deviations, more than COUNT_CAP results, nothing is counted
     exactly: finding 10,001 matches of a broad filter is what used to cost hundreds of
-    milliseconds. Otherwise the wider set is counted exactly if it is not too big to read
-    (WIDE_CAP), else the results alone are.
+    milliseconds. Otherwise the wider set is counted exactly if it too has at most COUNT_CAP
+    postings, else the results alone are and the wider counts are estimated: a set of more
+    than COUNT_CAP postings is described by estimates.
     """
     conditions = _conditions(params)
     wide = _filtered(_without(params, *(c.param for c in conditions)), skills)
     members = [(p, c) for p, c, _ in COLUMN_FACETS if not params.getlist(p)]
     sample = _tally(wide.in_sample(), conditions, members, newest=CUTOFF_RANK if newest else 0)
-    wide_cap = WIDE_CAP if conditions else COUNT_CAP
     main = wider = None  # exact tallies, when there are any
     if not _surely_over(sample.total, COUNT_CAP):
-        if not _surely_over(sample.wide_total, wide_cap):
+        # The wider set is only worth reading whole when the sample expects it to fit.
+        if sample.wide_total * posting_models.SAMPLE_EVERY <= COUNT_CAP:
             tally = _tally(
-                wide, conditions, members, limit=wide_cap + 1,
+                wide, conditions, members, limit=COUNT_CAP + 1,
                 newest=RANK_CANDIDATES if newest else 0,
             )  # fmt: skip
-            if tally.wide_total <= wide_cap:
-                wider = tally
-                main = tally if tally.total <= COUNT_CAP else None
+            if tally.wide_total <= COUNT_CAP:
+                wider = main = tally
         if wider is None and conditions:
             tally = _tally(
                 postings, [], members, limit=COUNT_CAP + 1,

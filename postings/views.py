@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -70,17 +71,18 @@ def _cards(result: SearchResult) -> list[Card]:
     """Each result with its top skills as links that add that skill to the search."""
     selected = set(result.params.getlist("skills"))
     rank = {option.value: i for i, option in enumerate(result.skill_facet.options)}
+    # The current search from page 1, encoded once: a chip adds its skill to it.
+    current = _query(result, drop={"page"})
     cards = []
     for posting in result.postings:
         refs = result.skills.active_refs(posting.skill_ids)
         refs.sort(key=lambda r: (r.slug not in selected, rank.get(r.slug, 999), r.name))
         chips = []
         for ref in refs[:CHIPS_PER_CARD]:
-            params = result.params.copy()
-            params.pop("page", None)
-            if ref.slug not in selected:
-                params.appendlist("skills", ref.slug)
-            chips.append(Chip(ref.name, f"?{params.urlencode()}", ref.slug in selected))
+            if ref.slug in selected:
+                chips.append(Chip(ref.name, f"?{current.rstrip('&')}", True))
+            else:
+                chips.append(Chip(ref.name, f"?{current}{urlencode({'skills': ref.slug})}", False))
         cards.append(Card(posting, chips))
     return cards
 

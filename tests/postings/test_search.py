@@ -293,28 +293,31 @@ def _sample_everything(monkeypatch, *, cap: int, sure_sigmas: float = 4) -> None
     monkeypatch.setattr(search, "SURE_SIGMAS", sure_sigmas)
 
 
-@pytest.mark.parametrize("wide_cap", [2, 30_000])
-def test_counts_from_the_sample_say_they_are_estimates(
+@pytest.mark.parametrize(
+    ("cap", "capped", "selected_estimated"),
+    [(2, True, True), (3, False, True), (10, False, False)],
+)
+def test_counts_over_more_than_the_cap_are_estimates(
     client,
     monkeypatch,
-    wide_cap,
+    cap,
+    capped,
+    selected_estimated,
     taxonomy,  # noqa: F811
 ):
-    # Three results: too many to count, so their facets are estimates. The selected facets
-    # count the results without their own filter: exactly when that wider set is small
-    # enough to read (WIDE_CAP), from the sample when not.
-    _sample_everything(monkeypatch, cap=2)
-    monkeypatch.setattr(search, "WIDE_CAP", wide_cap)
+    # Three results among four hybrid postings. The selected facets count the results
+    # without their own filter (four postings): exactly only when that wider set is within
+    # the cap, as the results' own facets are.
+    _sample_everything(monkeypatch, cap=cap)
     _ready(*PostingFactory.create_batch(3, seniority="senior", workplace="hybrid"))
-    PostingFactory(seniority="mid", workplace="hybrid")
+    _ready(PostingFactory(seniority="mid", workplace="hybrid"))
     result = client.get(
         reverse("postings:list"), {"level": ["senior"], "workplace": ["hybrid"]}
     ).context["result"]
     facets = {f.param: f for f in result.facets}
-    assert (result.count, result.count_capped) == (2, True)
-    assert facets["role"].estimated
-    wider_sampled = wide_cap == 2
-    assert facets["level"].estimated == facets["workplace"].estimated == wider_sampled
+    assert (result.count, result.count_capped) == ((cap, True) if capped else (3, False))
+    assert facets["role"].estimated == capped
+    assert facets["level"].estimated == facets["workplace"].estimated == selected_estimated
     levels = {o.value: o.count for o in facets["level"].options}
     assert (levels["senior"], levels["mid"]) == (3, 1)
 
@@ -361,7 +364,7 @@ def test_relevance_over_a_broad_set_ranks_the_newest_matches(
     assert sorted(p.title for p in result.postings) == ["Role 1", "Role 2", "Role 3"]
 
 
-@pytest.mark.parametrize("wide_cap", [2, 30_000])
+@pytest.mark.parametrize("cap", [5, 10_000])
 @pytest.mark.parametrize(
     "params",
     [
@@ -377,7 +380,7 @@ def test_the_counts_agree_with_the_filters_they_describe(
     client,
     rates,
     params,
-    wide_cap,
+    cap,
     monkeypatch,
     taxonomy,  # noqa: F811
 ):
@@ -385,7 +388,7 @@ def test_the_counts_agree_with_the_filters_they_describe(
     # each count must be what the list's own filters give, whichever path counted it. With
     # every posting in the sample, the sample's counts are exact too.
     monkeypatch.setattr(posting_models, "SAMPLE_EVERY", 1)
-    monkeypatch.setattr(search, "WIDE_CAP", wide_cap)
+    monkeypatch.setattr(search, "COUNT_CAP", cap)
     now = timezone.now()
     for i in range(24):
         PostingFactory(
@@ -411,7 +414,8 @@ def test_the_counts_agree_with_the_filters_they_describe(
     def count(query: dict) -> int:
         return search._filtered(QueryDict(urlencode(query, doseq=True)), skills).count()
 
-    assert not result.count_capped and result.count == count(params)
+    assert result.count == min(count(params), cap)
+    assert result.count_capped == (count(params) > cap)
     for facet in result.facets:
         for option in facet.options:
             query = {k: v for k, v in params.items() if k != facet.param}
