@@ -134,7 +134,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# The board is in English only: without the translation machinery every template filter
+# and form message skips a per-call language lookup.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

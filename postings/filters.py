@@ -166,9 +166,11 @@ PARAM_LABELS = {
 }
 
 
-def validate_params(data: QueryDict, *, skills: SkillIndex) -> tuple[QueryDict, list[str]]:
-    """Drop each bad parameter value from `data`; return what is left and a notice for each
-    dropped value, in words a seeker understands."""
+def validate_params(
+    data: QueryDict, *, skills: SkillIndex
+) -> tuple[QueryDict, list[str], PostingFilter]:
+    """Drop each bad parameter value from `data`; return what is left, a notice for each
+    dropped value in words a seeker understands, and the filter of what is left."""
     clean = data.copy()
     notices: list[str] = []
     wanted = clean.getlist("skills")
@@ -183,13 +185,14 @@ def validate_params(data: QueryDict, *, skills: SkillIndex) -> tuple[QueryDict, 
         else:
             clean.pop("country")
             notices.append(f"Ignored the country “{country[:20]}”: use a two-letter ISO code.")
-    form = PostingFilter(clean, skills=skills).form
-    if not form.is_valid():
-        for name, errors in form.errors.items():
+    checked = PostingFilter(clean, queryset=Posting.objects.visible(), skills=skills)
+    if not checked.form.is_valid():
+        for name, errors in checked.form.errors.items():
             clean.pop(name, None)
             label = PARAM_LABELS.get(name, name)
             notices.append(f"Ignored the {label}: {errors[0].rstrip('.')}.")
-    return clean, notices
+        checked = PostingFilter(clean, queryset=Posting.objects.visible(), skills=skills)
+    return clean, notices, checked
 
 
 class SortPageForm(forms.Form):

@@ -10,6 +10,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Mod, Upper
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -194,29 +195,39 @@ class PostingQuerySet(models.QuerySet):
             | Q(tag_state__taxonomy_version__lt=taxonomy_version)
         )
 
-    def similar_to(self, posting: Posting, *, limit: int = 5) -> list[Posting]:
+    def similar_to(self, posting: Posting, *, limit: int = 5) -> PostingQuerySet:
         """Visible postings at the same level sharing the most skills with `posting`, their
         companies joined.
 
         Ranks only the 200 newest candidates that share any skill, so a posting with very
-        common skills costs no more than one with rare ones. The ranking is done here on
-        their skill ids: cheaper than joining 200 whole rows to rank them in SQL.
+        common skills costs no more than one with rare ones; they are ranked on their ids
+        and skill ids alone, and only the chosen few are read whole.
         """
         if not posting.skill_ids:
-            return []
+            return self.none()
         candidates = (
             self.visible()
             .filter(seniority=posting.seniority, skill_ids__overlap=posting.skill_ids)
             .exclude(pk=posting.pk)
             .order_by("-published_at", "-id")
-            .values_list("id", "skill_ids")[:200]
+            .values("id", "published_at", "skill_ids")[:200]
         )
-        wanted = set(posting.skill_ids)
-        # Newest first already, and sorted() is stable: ties stay newest first.
-        ranked = sorted(candidates, key=lambda row: -len(wanted.intersection(row[1])))
-        order = [pk for pk, _ in ranked[:limit]]
-        found = self.filter(pk__in=order).select_related("company").in_bulk()
-        return [found[pk] for pk in order if pk in found]
+        inner, inner_params = candidates.query.sql_with_params()
+        shared = "(SELECT count(*) FROM unnest({}.skill_ids) AS s WHERE s = ANY(%s))"
+        wanted = list(posting.skill_ids)
+        # Only constant fragments and the ORM's own SQL are spliced; values are parameters.
+        chosen = RawSQL(  # noqa: S611
+            f"SELECT c.id FROM ({inner}) AS c ORDER BY {shared.format('c')} DESC, "
+            "c.published_at DESC, c.id DESC LIMIT %s",
+            (*inner_params, wanted, limit),
+        )
+        return (
+            self.filter(id__in=chosen)
+            .annotate(shared_skills=RawSQL(shared.format("postings_posting"), (wanted,)))  # noqa: S611
+            .select_related("company")
+            .defer("description")
+            .order_by("-shared_skills", "-published_at", "-id")
+        )
 
     def newest_first(self) -> PostingQuerySet:
         return self.order_by("-published_at", "-id")
@@ -226,6 +237,14 @@ class PostingQuerySet(models.QuerySet):
         if every == 1:
             return self.filter(_in_sample())
         return self.filter(Exact(Mod("id", SAMPLE_EVERY * every), 0))
+
+
+class PostingManager(models.Manager.from_queryset(PostingQuerySet)):
+    def get_queryset(self) -> PostingQuerySet:
+        # The search document is only ever read by PostgreSQL (matching and ranking), and
+        # loading it would fetch a kilobyte or two out of line for every posting. An instance
+        # loaded without it saves only its other fields, which leaves the document alone.
+        return super().get_queryset().defer("search_vector")
 
 
 class Posting(models.Model):
@@ -302,7 +321,7 @@ class Posting(models.Model):
     pay_min_usd = models.PositiveIntegerField(null=True, blank=True, editable=False)
     pay_max_usd = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
-    objects = PostingQuerySet.as_manager()
+    objects = PostingManager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -380,6 +399,15 @@ class Posting(models.Model):
             models.Index(
                 fields=["-published_at", "-id"],
                 name="posting_public_newest_idx",
+                condition=Q(status=Status.PUBLISHED),
+            ),
+            # "Similar roles": the newest postings at one level (PostingQuerySet.similar_to).
+            # Its skill ids and expiry are included so that the walk through candidates that
+            # share no skill never reads the table.
+            models.Index(
+                fields=["seniority", "-published_at", "-id"],
+                include=["expires_at", "skill_ids"],
+                name="posting_public_level_idx",
                 condition=Q(status=Status.PUBLISHED),
             ),
             # Skill filters: skill_ids @> / && ARRAY[...].

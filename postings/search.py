@@ -98,7 +98,7 @@ class SearchResult:
 
 def search_postings(data: QueryDict) -> SearchResult:
     skills = skill_index()
-    params, notices = validate_params(data, skills=skills)
+    params, notices, checked = validate_params(data, skills=skills)
     sort_page = SortPageForm(params)
     sort_page.is_valid()
     for name, errors in sort_page.errors.items():
@@ -110,7 +110,7 @@ def search_postings(data: QueryDict) -> SearchResult:
         sort = "newest"
     page = sort_page.cleaned_data.get("page") or 1
 
-    postings = _filtered(params, skills)
+    postings = checked.qs
     if _is_filtered(params):
         summary = _summarize(params, skills, postings, newest=sort == "relevance")
     else:
@@ -124,7 +124,9 @@ def search_postings(data: QueryDict) -> SearchResult:
 
     ordered = _ordered(postings, sort, params.get("q", ""), summary)
     start = (page - 1) * PAGE_SIZE
-    results = list(ordered.select_related("company")[start : start + PAGE_SIZE])
+    # A result shows no description: not fetching it saves reading it out of line.
+    page_rows = ordered.select_related("company").defer("description")
+    results = list(page_rows[start : start + PAGE_SIZE])
 
     return SearchResult(
         params=params,

@@ -116,6 +116,6 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "posting": posting,
         "insight": posting_pay_insight(posting),
         "skill_chips": chips,
-        "similar": similar,
+        "similar": list(similar),
     }
     return render(request, "postings/posting_detail.html", context)
