@@ -17,7 +17,8 @@ from decimal import Decimal
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
 from postings import models as posting_models
@@ -112,7 +113,7 @@ def search_postings(data: QueryDict) -> SearchResult:
 
     postings = checked.qs
     if _is_filtered(params):
-        summary = _summarize(params, skills, postings, newest=sort == "relevance")
+        summary = _summarize(params, skills, checked, newest=sort == "relevance")
     else:
         summary = _unfiltered_summary(skills)
     count, capped = summary.count, summary.capped
@@ -162,7 +163,7 @@ class _Summary:
 
 
 def _summarize(
-    params: QueryDict, skills: SkillIndex, postings: QuerySet, *, newest: bool = False
+    params: QueryDict, skills: SkillIndex, checked: PostingFilter, *, newest: bool = False
 ) -> _Summary:
     """Count, facets and the pay-less count of a result set, in one or two statements.
 
@@ -178,7 +179,8 @@ def _summarize(
     than COUNT_CAP postings is described by estimates.
     """
     conditions = _conditions(params)
-    wide = _filtered(_without(params, *(c.param for c in conditions)), skills)
+    postings = checked.qs
+    wide = checked.qs_without(*(c.param for c in conditions))
     members = [(p, c) for p, c, _ in COLUMN_FACETS if not params.getlist(p)]
     sample = _tally(wide.in_sample(), conditions, members, newest=CUTOFF_RANK if newest else 0)
     main = wider = None  # exact tallies, when there are any
@@ -220,7 +222,7 @@ def _summarize(
         if wider is not None:
             left_out = wider.left_out
         elif main is not None:  # a narrow search: worth counting exactly
-            without_pay = _filtered(_without(params, "salary_min"), skills)
+            without_pay = checked.qs_without("salary_min")
             left_out = without_pay.filter(pay_max_usd__isnull=True)[: COUNT_CAP + 1].count()
         else:
             left_out, left_out_estimated = _estimate(sample.left_out * every), True
@@ -418,20 +420,14 @@ def _unfiltered_summary(skills: SkillIndex) -> _Summary:
     key = _UNFILTERED_KEY.format(skills.version)
     summary = cache.get(key)
     if summary is None:
-        summary = _summarize(QueryDict(), skills, _filtered(QueryDict(), skills))
+        everything = PostingFilter(QueryDict(), queryset=Posting.objects.visible(), skills=skills)
+        summary = _summarize(QueryDict(), skills, everything)
         cache.set(key, summary, UNFILTERED_TTL)
     return summary
 
 
 def _filtered(params: QueryDict, skills: SkillIndex) -> QuerySet:
     return PostingFilter(params, queryset=Posting.objects.visible(), skills=skills).qs
-
-
-def _without(params: QueryDict, *names: str) -> QueryDict:
-    other = params.copy()
-    for name in names:
-        other.pop(name, None)
-    return other
 
 
 def _ordered(postings: QuerySet, sort: str, q: str, summary: _Summary) -> QuerySet:
@@ -442,8 +438,14 @@ def _ordered(postings: QuerySet, sort: str, q: str, summary: _Summary) -> QueryS
         # the postings would read all their documents. Among those the title (weight A)
         # counts most.
         query = SearchQuery(q, search_type="websearch", config="english")
+        # One array parameter, not 500 values for the ORM to prepare one by one.
+        candidates = RawSQL(
+            "postings_posting.id = ANY(%s)",
+            (_newest_ids(postings, summary),),
+            output_field=BooleanField(),
+        )
         return (
-            Posting.objects.filter(id__in=_newest_ids(postings, summary))
+            Posting.objects.filter(candidates)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-published_at", "-id")
         )
