@@ -1,9 +1,10 @@
 """Running a job search: results, an honest count, facet counts and pages.
 
 Costs are bounded whatever the query: the count stops at COUNT_CAP ("10,000+"), pages stop
-where the count does, relevance ranks only the RANK_CANDIDATES newest matches, and facet
-counts over a result set too broad to count exactly come from a sample of the table and are
-marked as estimates. The number of queries does not depend on the size of the result.
+where the count does, relevance ranks only the RANK_CANDIDATES newest matches, and the
+counts of any set of more than COUNT_CAP postings are estimates from a fixed 1% sample of
+the postings (postings.models.SAMPLE_EVERY), marked as such. The queries a page makes
+depend on which of those paths it takes, never on the size of the result.
 """
 
 from __future__ import annotations
@@ -57,7 +58,6 @@ COLUMN_FACETS = [
     ("type", "employment_type", EmploymentType.choices),
     ("visa", "visa_sponsorship", [(True, "Offers visa sponsorship")]),
 ]
-FACET_COLUMNS = [column for _, column, _ in COLUMN_FACETS]
 
 
 @dataclass
