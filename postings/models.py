@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -150,6 +151,8 @@ SEARCH_DOCUMENT_SQL = (
 # order, so the sample is spread evenly over time, companies and everything else, and
 # small partial indexes cover it (Posting.Meta), which a random TABLESAMPLE cannot have.
 SAMPLE_EVERY = 100
+# How long a posting's "similar roles" are kept before they are chosen again.
+SIMILAR_TTL = 600
 
 
 def _in_sample() -> Q:
@@ -228,6 +231,25 @@ class PostingQuerySet(models.QuerySet):
             .defer("description")
             .order_by("-shared_skills", "-published_at", "-id")
         )
+
+    def similar_to_cached(self, posting: Posting, *, limit: int = 5) -> list[Posting]:
+        """similar_to, with the chosen ids kept SIMILAR_TTL seconds per posting and skill set.
+
+        The choice is a recommendation that changes slowly, and ranking costs more than the
+        rest of the posting page. The postings themselves are read fresh and through
+        visible(), so one closed in the meantime is left out rather than shown.
+        """
+        skills = ",".join(map(str, sorted(posting.skill_ids)))
+        key = f"similar:v1:{posting.pk}:{posting.seniority}:{skills}"
+        ids = cache.get(key)
+        if ids is None:
+            ids = list(self.similar_to(posting, limit=limit).values_list("id", flat=True))
+            cache.set(key, ids, SIMILAR_TTL)
+        if not ids:
+            return []
+        found = self.visible().filter(id__in=ids).select_related("company").defer("description")
+        by_id = {p.pk: p for p in found}
+        return [by_id[i] for i in ids if i in by_id]
 
     def newest_first(self) -> PostingQuerySet:
         return self.order_by("-published_at", "-id")

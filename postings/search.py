@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -21,10 +21,12 @@ from django.db import connection
 from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
+from django.utils import timezone
 
 from postings import models as posting_models
 from postings.filters import (
     PARAM_LABELS,
+    POSTED_WITHIN,
     PostingFilter,
     SortPageForm,
     validate_params,
@@ -48,7 +50,7 @@ SKILL_SAMPLE_ROWS = 4_000
 CUTOFF_RANK = 12
 # The unfiltered page's count and facets are the same for everyone: kept this long.
 UNFILTERED_TTL = 60
-_UNFILTERED_KEY = "search:unfiltered:v1:{}"
+_UNFILTERED_KEY = "search:unfiltered:v2:{}"
 
 # Facets over plain columns: (query parameter, column, choices).
 COLUMN_FACETS = [
@@ -87,6 +89,7 @@ class SearchResult:
     sort: str
     facets: list[Facet]
     skill_facet: Facet
+    posted_facet: Facet
     skills: SkillIndex
     notices: list[str] = field(default_factory=list)
     left_out_without_pay: int | None = None
@@ -139,6 +142,7 @@ def search_postings(data: QueryDict) -> SearchResult:
         sort=sort,
         facets=summary.facets,
         skill_facet=summary.skill_facet,
+        posted_facet=summary.posted_facet,
         skills=skills,
         notices=notices,
         left_out_without_pay=summary.left_out_without_pay,
@@ -154,6 +158,7 @@ class _Summary:
     capped: bool
     facets: list[Facet]
     skill_facet: Facet
+    posted_facet: Facet
     left_out_without_pay: int | None
     left_out_estimated: bool = False
     # For sort=relevance: the ids of the newest matches when they were all counted, or a
@@ -200,6 +205,8 @@ def _summarize(
             )  # fmt: skip
             main = tally if tally.total <= COUNT_CAP else None
     unselected = {param for param, _ in members}
+    if not params.get("posted_within"):
+        unselected.add("posted_within")
     counts = {
         param: _final(values, main is None)
         for param, values in (main or sample).columns.items()
@@ -226,10 +233,22 @@ def _summarize(
             left_out = without_pay.filter(pay_max_usd__isnull=True)[: COUNT_CAP + 1].count()
         else:
             left_out, left_out_estimated = _estimate(sample.left_out * every), True
+    posted_counts, posted_estimated = counts.pop("posted_within")
+    chosen = params.get("posted_within", "")
+    posted_facet = Facet(
+        "posted_within",
+        PARAM_LABELS["posted_within"].capitalize(),
+        [
+            FacetOption(str(days), label, posted_counts.get(days, 0), str(days) == chosen)
+            for days, label in POSTED_WITHIN
+        ],
+        posted_estimated,
+    )
     return _Summary(
         count=main.total if main is not None else COUNT_CAP,
         capped=main is None,
         facets=_column_facets(params, counts),
+        posted_facet=posted_facet,
         skill_facet=_skill_facet(params, skills, skill_counts, main is None),
         left_out_without_pay=left_out,
         left_out_estimated=left_out_estimated,
@@ -258,13 +277,13 @@ class _Condition:
     param: str
     sql: str
     args: tuple
-    column: str | None  # what to count without this filter; None: pay (see _tally)
+    column: str | None = None  # a facet column, counted without this filter (see _tally)
 
 
 def _conditions(params: QueryDict) -> list[_Condition]:
     # The same tests as PostingFilter's for these parameters (`column IN values`,
-    # `pay_max_usd >= salary_min`); tests/postings/test_search.py holds the two to the same
-    # answers.
+    # `pay_max_usd >= salary_min`, `published_at >= now - days`);
+    # tests/postings/test_search.py holds the two to the same answers.
     conditions = []
     for param, column, _ in COLUMN_FACETS:
         values = params.getlist(param)
@@ -273,7 +292,10 @@ def _conditions(params: QueryDict) -> list[_Condition]:
             conditions.append(_Condition(param, f"{column} = ANY(%s)", (typed,), column))
     if params.get("salary_min"):
         minimum = Decimal(params["salary_min"])
-        conditions.append(_Condition("salary_min", "pay_max_usd >= %s", (minimum,), None))
+        conditions.append(_Condition("salary_min", "pay_max_usd >= %s", (minimum,)))
+    if params.get("posted_within"):
+        since = timezone.now() - timedelta(days=int(params["posted_within"]))
+        conditions.append(_Condition("posted_within", "published_at >= %s", (since,)))
     return conditions
 
 
@@ -310,7 +332,7 @@ def _tally(
     """
     columns = [column for _, column in members]
     columns += [c.column for c in conditions if c.column]
-    columns += ["pay_max_usd"] if any(c.column is None for c in conditions) else []
+    columns += ["pay_max_usd"] if any(c.param == "salary_min" for c in conditions) else []
     rows = postings.order_by().values("id", "published_at", *columns, "skill_ids")
     inner, inner_args = (rows[:limit] if limit else rows).query.sql_with_params()
 
@@ -343,11 +365,23 @@ def _tally(
                 "GROUP BY 2",
                 [condition.param, *others_args],
             ))  # fmt: skip
-        else:
+        elif condition.param == "salary_min":
             parts.append((
                 f"SELECT 'p', NULL, count(*) FROM r WHERE {others} AND pay_max_usd IS NULL",
                 others_args,
             ))  # fmt: skip
+    # How many were posted within each choice of days: among the results, or when that is
+    # a filter, among the rows meeting the others.
+    posted = next((c for c in conditions if c.param == "posted_within"), None)
+    within, within_args = where(skip=posted) if posted else (results, results_args)
+    now = timezone.now()
+    windows = ", ".join("(%s, %s::timestamptz)" for _ in POSTED_WITHIN)
+    parts.append((
+        f"SELECT 'posted_within', w.days::text, count(*) FROM r JOIN (VALUES {windows}) "
+        f"AS w(days, since) ON r.published_at >= w.since WHERE {within} GROUP BY w.days",
+        [*(a for days, _ in POSTED_WITHIN for a in (days, now - timedelta(days=days))),
+         *within_args],
+    ))  # fmt: skip
     skill_rows, skill_args = results, list(results_args)
     if not limit:
         every = (
@@ -379,6 +413,7 @@ def _tally(
     args = [*inner_args, *(a for _, part_args in parts for a in part_args)]
     tally = _Tally(columns={param: {} for param, _ in members})
     tally.columns |= {c.param: {} for c in conditions if c.column}
+    tally.columns["posted_within"] = {}
     with connection.cursor() as cursor:
         cursor.execute(f"WITH r AS MATERIALIZED ({inner}) {statement}", args)
         for kind, value, n in cursor.fetchall():
@@ -402,7 +437,9 @@ def _tally(
 
 
 def _from_text(param: str, value: str) -> object:
-    return value == "true" if param == "visa" else value
+    if param == "visa":
+        return value == "true"
+    return int(value) if param == "posted_within" else value
 
 
 def _is_filtered(params: QueryDict) -> bool:

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from postings.employers.counters import posting_record_view
-from postings.filters import POSTED_WITHIN, SORT_CHOICES
+from postings.filters import SORT_CHOICES
 from postings.models import Posting
 from postings.search import RANK_CANDIDATES, SearchResult, search_postings
 from salaries.services import posting_pay_insight
@@ -39,7 +39,6 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "result": result,
         "cards": _cards(result),
         "filter_form": _form_values(result),
-        "posted_choices": POSTED_WITHIN,
         "sort_choices": SORT_CHOICES,
         "rank_candidates": RANK_CANDIDATES,
         "page_query": _query(result, drop={"page"}),
@@ -111,11 +110,11 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     posting_record_view(posting_id=posting.pk)  # one Redis increment, flushed by beat
     index = skill_index()
     chips = sorted(index.active_refs(posting.skill_ids), key=lambda ref: ref.name.lower())
-    similar = Posting.objects.similar_to(posting)
+    similar = Posting.objects.similar_to_cached(posting)
     context = {
         "posting": posting,
         "insight": posting_pay_insight(posting),
         "skill_chips": chips,
-        "similar": list(similar),
+        "similar": similar,
     }
     return render(request, "postings/posting_detail.html", context)

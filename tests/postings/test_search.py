@@ -266,6 +266,22 @@ def test_the_detail_page_links_skills_and_lists_similar_roles(client, taxonomy):
     assert ">Other level</a>" not in html and ">Unrelated</a>" not in html
 
 
+def test_similar_roles_are_kept_a_while_but_never_show_a_closed_posting(client, taxonomy):  # noqa: F811
+    posting, _similar, closer = _ready(
+        PostingFactory(title="Main", description="PyTorch and Kubernetes"),
+        PostingFactory(title="Similar", description="PyTorch on Kubernetes"),
+        PostingFactory(title="Closer", description="PyTorch, Kubernetes"),
+    )
+    html = client.get(posting.get_absolute_url()).content.decode()
+    assert ">Similar</a>" in html and ">Closer</a>" in html
+    Posting.objects.filter(pk=closer.pk).update(status="closed")
+    _ready(PostingFactory(title="Newcomer", description="PyTorch with Kubernetes"))
+    html = client.get(posting.get_absolute_url()).content.decode()
+    # The choice is kept (no newcomer yet), but what is shown is read fresh.
+    assert ">Similar</a>" in html
+    assert ">Closer</a>" not in html and ">Newcomer</a>" not in html
+
+
 def test_pay_beyond_the_column_is_capped_and_no_pay_stays_empty(taxonomy, rates):  # noqa: F811
     huge, none = _ready(
         PostingFactory(salary_min=10**9, salary_max=10**9, salary_currency="USD",
@@ -374,6 +390,8 @@ def test_relevance_over_a_broad_set_ranks_the_newest_matches(
         {"salary_min": "100000"},
         {"salary_min": "90000", "level": ["senior"], "q": "pytorch"},
         {"role": ["mlops"], "skills": ["python"], "salary_min": "1"},
+        {"posted_within": "1", "workplace": ["hybrid"]},
+        {"posted_within": "3", "salary_min": "90000"},
     ],
 )
 def test_the_counts_agree_with_the_filters_they_describe(
@@ -399,7 +417,7 @@ def test_the_counts_agree_with_the_filters_they_describe(
             employment_type=["full_time", "contract"][i % 2],
             role_family=["ml_engineer", "mlops"][i % 2],
             description=["PyTorch and Python", "Python", "Dashboards"][i % 3],
-            published_at=now - timedelta(hours=i + 1),
+            published_at=now - timedelta(hours=5 * i + 1),
             **(
                 {"unpaid": True}
                 if i % 4 == 1
@@ -421,9 +439,31 @@ def test_the_counts_agree_with_the_filters_they_describe(
             query = {k: v for k, v in params.items() if k != facet.param}
             query[facet.param] = [option.value]
             assert option.count == count(query), (facet.param, option.value)
+    for option in result.posted_facet.options:
+        query = {k: v for k, v in params.items() if k != "posted_within"}
+        query["posted_within"] = option.value
+        assert option.count == count(query), ("posted_within", option.value)
+        assert option.selected == (option.value == params.get("posted_within"))
     if "salary_min" in params:
         query = {k: v for k, v in params.items() if k != "salary_min"}
         pay_less = search._filtered(QueryDict(urlencode(query, doseq=True)), skills).filter(
             pay_max_usd__isnull=True
         )
         assert result.left_out_without_pay == pay_less.count() > 0
+
+
+def test_the_posted_choices_show_how_many_each_would_give(client, taxonomy):  # noqa: F811
+    now = timezone.now()
+    _ready(
+        PostingFactory(published_at=now - timedelta(hours=2)),
+        PostingFactory(published_at=now - timedelta(days=2)),
+    )
+    html = client.get(reverse("postings:list")).content.decode()
+    assert '<option value="1">Last 24 hours (1)</option>' in html
+    assert '<option value="3">Last 3 days (2)</option>' in html
+    # Chosen, it still shows what the other choices would give.
+    response = client.get(reverse("postings:list"), {"posted_within": "1"})
+    html = response.content.decode()
+    assert response.context["result"].count == 1
+    assert '<option value="1" selected>Last 24 hours (1)</option>' in html
+    assert '<option value="3">Last 3 days (2)</option>' in html
