@@ -145,19 +145,21 @@ def run() -> dict:
         p50, p95 = statistics.median(times), _p95(times)
         figures[name] = {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "results": count}
         print(f"{name:<{width}} {p50:>8.1f} {p95:>8.1f}   {count}", flush=True)
+    # Each of RUNS postings is viewed twice: the first view also fills what the page keeps
+    # per posting (its rendered description and its choice of similar roles), the second is
+    # the warm figure the target is about. Both are reported.
     ids = list(Posting.objects.visible().order_by("?").values_list("id", flat=True)[:RUNS])
-    detail_times = []
+    first, again = [], []
     for posting in Posting.objects.filter(id__in=ids):
-        client.get(posting.get_absolute_url())
-        started = time.perf_counter()
-        client.get(posting.get_absolute_url())
-        detail_times.append((time.perf_counter() - started) * 1000)
-    detail_times.sort()
-    figures["posting page"] = {
-        "p50_ms": round(statistics.median(detail_times), 1), "p95_ms": round(_p95(detail_times), 1)
-    }  # fmt: skip
-    print(f"{'posting page':<{width}} {figures['posting page']['p50_ms']:>8.1f} "
-          f"{figures['posting page']['p95_ms']:>8.1f}")  # fmt: skip
+        for times in (first, again):
+            started = time.perf_counter()
+            client.get(posting.get_absolute_url())
+            times.append((time.perf_counter() - started) * 1000)
+    for name, times in (("posting page, first view", first), ("posting page", again)):
+        times.sort()
+        p50, p95 = statistics.median(times), _p95(times)
+        figures[name] = {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1)}
+        print(f"{name:<{width}} {p50:>8.1f} {p95:>8.1f}")
     print(json.dumps({"postings": Posting.objects.count(), "figures": figures}))
     return figures
 
