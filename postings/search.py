@@ -116,7 +116,8 @@ def search_postings(data: QueryDict) -> SearchResult:
 
     postings = checked.qs
     if _is_filtered(params):
-        summary = _summarize(params, skills, checked, newest=sort == "relevance")
+        window = _window(sort, page)
+        summary = _summarize(params, skills, checked, window=window)
     else:
         summary = _unfiltered_summary(skills)
     count, capped = summary.count, summary.capped
@@ -126,11 +127,14 @@ def search_postings(data: QueryDict) -> SearchResult:
         notices.append(f"There are only {last_page} pages of results; showing the last one.")
         page = last_page
 
-    ordered = _ordered(postings, sort, params.get("q", ""), summary)
-    start = (page - 1) * PAGE_SIZE
-    # A result shows no description: not fetching it saves reading it out of line.
-    page_rows = ordered.select_related("company").defer("description")
-    results = list(page_rows[start : start + PAGE_SIZE])
+    if summary.ids is not None and sort != "relevance" and summary.ids_page == page:
+        results = _by_ids(summary.ids)  # a counted set came with its page
+    else:
+        ordered = _ordered(postings, sort, params.get("q", ""), summary)
+        start = (page - 1) * PAGE_SIZE
+        # A result shows no description: not fetching it saves reading it out of line.
+        page_rows = ordered.select_related("company").defer("description")
+        results = list(page_rows[start : start + PAGE_SIZE])
 
     return SearchResult(
         params=params,
@@ -161,14 +165,16 @@ class _Summary:
     posted_facet: Facet
     left_out_without_pay: int | None
     left_out_estimated: bool = False
-    # For sort=relevance: the ids of the newest matches when they were all counted, or a
-    # published_at the newest RANK_CANDIDATES matches very probably all reach.
-    newest_ids: list[int] | None = None
+    # When the results were counted, the ids the window asked for (see _window), in order:
+    # a page of them (ids_page), or for sort=relevance the RANK_CANDIDATES newest.
+    ids: list[int] | None = None
+    ids_page: int | None = None
+    # When they were not, a published_at the newest RANK_CANDIDATES very probably all reach.
     newest_cutoff: datetime | None = None
 
 
 def _summarize(
-    params: QueryDict, skills: SkillIndex, checked: PostingFilter, *, newest: bool = False
+    params: QueryDict, skills: SkillIndex, checked: PostingFilter, *, window: _Window | None = None
 ) -> _Summary:
     """Count, facets and the pay-less count of a result set, in one or two statements.
 
@@ -187,22 +193,17 @@ def _summarize(
     postings = checked.qs
     wide = checked.qs_without(*(c.param for c in conditions))
     members = [(p, c) for p, c, _ in COLUMN_FACETS if not params.getlist(p)]
-    sample = _tally(wide.in_sample(), conditions, members, newest=CUTOFF_RANK if newest else 0)
+    relevance = window is not None and window.page is None
+    sample = _tally(wide.in_sample(), conditions, members, cutoff=CUTOFF_RANK if relevance else 0)
     main = wider = None  # exact tallies, when there are any
     if not _surely_over(sample.total, COUNT_CAP):
         # The wider set is only worth reading whole when the sample expects it to fit.
         if sample.wide_total * posting_models.SAMPLE_EVERY <= COUNT_CAP:
-            tally = _tally(
-                wide, conditions, members, limit=COUNT_CAP + 1,
-                newest=RANK_CANDIDATES if newest else 0,
-            )  # fmt: skip
+            tally = _tally(wide, conditions, members, limit=COUNT_CAP + 1, window=window)
             if tally.wide_total <= COUNT_CAP:
                 wider = main = tally
         if wider is None and conditions:
-            tally = _tally(
-                postings, [], members, limit=COUNT_CAP + 1,
-                newest=RANK_CANDIDATES if newest else 0,
-            )  # fmt: skip
+            tally = _tally(postings, [], members, limit=COUNT_CAP + 1, window=window)
             main = tally if tally.total <= COUNT_CAP else None
     unselected = {param for param, _ in members}
     if not params.get("posted_within"):
@@ -252,7 +253,8 @@ def _summarize(
         skill_facet=_skill_facet(params, skills, skill_counts, main is None),
         left_out_without_pay=left_out,
         left_out_estimated=left_out_estimated,
-        newest_ids=main.newest_ids if main is not None and newest else None,
+        ids=main.ids if main is not None and window is not None else None,
+        ids_page=window.page if window is not None else None,
         newest_cutoff=sample.newest_cutoff if main is None else None,
     )
 
@@ -307,8 +309,34 @@ class _Tally:
     skills: Counter = field(default_factory=Counter)
     skill_every: int = 1
     left_out: int = 0
-    newest_ids: list[int] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
     newest_cutoff: datetime | None = None
+
+
+@dataclass(frozen=True)
+class _Window:
+    """Which ids of the results a counted tally should also return, in `order`."""
+
+    order: str  # SQL over the tally's rows
+    columns: tuple[str, ...]  # what `order` reads
+    offset: int
+    limit: int
+    page: int | None  # the page these ids are; None: relevance candidates
+
+
+_ORDERS = {
+    "newest": ("published_at DESC, id DESC", ()),
+    "salary": ("pay_max_usd DESC NULLS LAST, id DESC", ("pay_max_usd",)),
+}
+
+
+def _window(sort: str, page: int) -> _Window:
+    """For relevance, the newest RANK_CANDIDATES (ranked afterwards); else the page itself,
+    so a counted result set never needs a second, possibly long, walk for its page."""
+    if sort == "relevance":
+        return _Window(_ORDERS["newest"][0], (), 0, RANK_CANDIDATES, None)
+    order, columns = _ORDERS[sort]
+    return _Window(order, columns, (page - 1) * PAGE_SIZE, PAGE_SIZE, page)
 
 
 def _tally(
@@ -317,7 +345,8 @@ def _tally(
     members: list[tuple[str, str]],
     *,
     limit: int | None = None,
-    newest: int = 0,
+    window: _Window | None = None,
+    cutoff: int = 0,
 ) -> _Tally:
     """One statement over the rows of `postings` (at most `limit` of them): how many there
     are; how many of them meet all `conditions` (the results), and among those the count
@@ -327,12 +356,14 @@ def _tally(
 
     Without a limit (the sample) skills are counted on every k-th result only, k chosen so
     that about SKILL_SAMPLE_ROWS rows are unnested: enough for estimates given to two
-    significant figures, and a bound on the cost. With a limit, `newest` asks for the ids
-    of the newest results; without, for the published_at of the `newest`-th newest.
+    significant figures, and a bound on the cost. With a limit, `window` asks for some of the
+    results' ids in order; without, `cutoff` for the published_at of the `cutoff`-th newest.
     """
     columns = [column for _, column in members]
     columns += [c.column for c in conditions if c.column]
     columns += ["pay_max_usd"] if any(c.param == "salary_min" for c in conditions) else []
+    if window is not None and limit:
+        columns += [c for c in window.columns if c not in columns]
     rows = postings.order_by().values("id", "published_at", *columns, "skill_ids")
     inner, inner_args = (rows[:limit] if limit else rows).query.sql_with_params()
 
@@ -397,23 +428,24 @@ def _tally(
         f"unnest(skill_ids) AS s FROM r WHERE {skill_rows}) AS u GROUP BY s) AS g",
         skill_args,
     ))  # fmt: skip
-    if newest and limit:
+    if window is not None and limit:
         parts.append((
-            f"SELECT 'i', NULL, id FROM (SELECT id FROM r WHERE {results} "
-            "ORDER BY published_at DESC, id DESC LIMIT %s) AS i",
-            [*results_args, newest],
+            f"SELECT 'i', (row_number() OVER (ORDER BY {window.order}))::text, id FROM "
+            f"(SELECT * FROM r WHERE {results} ORDER BY {window.order} OFFSET %s LIMIT %s) AS i",
+            [*results_args, window.offset, window.limit],
         ))  # fmt: skip
-    elif newest:
+    elif cutoff:
         parts.append((
             "SELECT 'c', NULL, (extract(epoch FROM published_at) * 1000000)::bigint FROM r "
             f"WHERE {results} ORDER BY published_at DESC, id DESC OFFSET %s LIMIT 1",
-            [*results_args, newest - 1],
+            [*results_args, cutoff - 1],
         ))  # fmt: skip
     statement = " UNION ALL ".join(f"({part})" for part, _ in parts)
     args = [*inner_args, *(a for _, part_args in parts for a in part_args)]
     tally = _Tally(columns={param: {} for param, _ in members})
     tally.columns |= {c.param: {} for c in conditions if c.column}
     tally.columns["posted_within"] = {}
+    ranked: list[tuple[int, int]] = []
     with connection.cursor() as cursor:
         cursor.execute(f"WITH r AS MATERIALIZED ({inner}) {statement}", args)
         for kind, value, n in cursor.fetchall():
@@ -428,11 +460,12 @@ def _tally(
             elif kind == "p":
                 tally.left_out = n
             elif kind == "i":
-                tally.newest_ids.append(n)
+                ranked.append((int(value), n))
             elif kind == "c":
                 tally.newest_cutoff = datetime.fromtimestamp(n / 1e6, tz=UTC)
             else:
                 tally.columns[kind][_from_text(kind, value)] = n
+    tally.ids = [pk for _, pk in sorted(ranked)]
     return tally
 
 
@@ -498,14 +531,23 @@ def _newest_ids(postings: QuerySet, summary: _Summary) -> list[int]:
     index and reading the document of every posting on the way. If fewer than
     RANK_CANDIDATES are that new (improbable), the walk is done after all.
     """
-    if summary.newest_ids is not None:
-        return summary.newest_ids
+    if summary.ids is not None:
+        return summary.ids
     newest = postings.order_by("-published_at", "-id").values_list("id", flat=True)
     if summary.newest_cutoff is not None:
         ids = list(newest.filter(published_at__gte=summary.newest_cutoff)[:RANK_CANDIDATES])
         if len(ids) == RANK_CANDIDATES:
             return ids
     return list(newest[:RANK_CANDIDATES])
+
+
+def _by_ids(ids: list[int]) -> list[Posting]:
+    """These postings, in this order, as a page shows them."""
+    found = Posting.objects.filter(
+        RawSQL("postings_posting.id = ANY(%s)", (ids,), output_field=BooleanField())
+    )
+    by_id = {p.pk: p for p in found.select_related("company").defer("description")}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _estimate(count: float) -> int:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
+from django.db.models import F
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -467,3 +468,39 @@ def test_the_posted_choices_show_how_many_each_would_give(client, taxonomy):  # 
     assert response.context["result"].count == 1
     assert '<option value="1" selected>Last 24 hours (1)</option>' in html
     assert '<option value="3">Last 3 days (2)</option>' in html
+
+
+@pytest.mark.parametrize("cap", [3, 10_000])  # too many to count, and counted
+@pytest.mark.parametrize("sort", ["newest", "salary"])
+def test_each_page_holds_the_postings_of_its_place_in_the_order(
+    client,
+    monkeypatch,
+    sort,
+    cap,
+    rates,
+    taxonomy,  # noqa: F811
+):
+    # A counted result set brings its page's ids from the counting statement; a broader one
+    # is paged by the database. Both must page the same order.
+    _sample_everything(monkeypatch, cap=cap)
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    now = timezone.now()
+    _ready(*[
+        PostingFactory(seniority="senior", published_at=now - timedelta(hours=i),
+                       **({"unpaid": True} if i % 3 == 0 else
+                          {"salary_min": 1000 * i, "salary_max": 1000 * i + 500,
+                           "salary_currency": "USD", "salary_period": "year"}))
+        for i in range(1, 8)
+    ])  # fmt: skip
+    ordering = ["-published_at", "-id"]
+    if sort == "salary":
+        ordering = [F("pay_max_usd").desc(nulls_last=True), "-id"]
+    expected = list(Posting.objects.visible().order_by(*ordering).values_list("id", flat=True))
+    page, last_page = 1, 1
+    while page <= last_page:
+        result = client.get(
+            reverse("postings:list"), {"level": ["senior"], "sort": sort, "page": page}
+        ).context["result"]
+        assert [p.pk for p in result.postings] == expected[(page - 1) * 2 : page * 2], page
+        page, last_page = page + 1, result.last_page
+    assert last_page == (2 if cap == 3 else 4)  # broad: pages stop where the count does
