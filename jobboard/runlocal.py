@@ -44,7 +44,7 @@ def _prepare(env: dict[str, str]) -> None:
 def _processes(port: int) -> dict[str, list[str]]:
     return {
         "web": [
-            PYTHON, "-m", "gunicorn", "jobboard.wsgi",
+            PYTHON, "-m", "gunicorn", "jobboard.wsgi", "--config", "python:jobboard.gunicorn_conf",
             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
         ],
         "worker": [

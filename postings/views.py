@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 
 from postings.employers.counters import posting_record_view
 from postings.filters import SORT_CHOICES
@@ -44,10 +45,14 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "page_query": _query(result, drop={"page"}),
         "any_company_query": _query(result, drop={"page", "company"}),
     }
-    # The script on the page asks for just the search area when filters change.
-    if request.headers.get("X-Requested-With") == "search-fragment":
-        return render(request, "postings/_search_area.html", context)
-    return render(request, "postings/posting_list.html", context)
+    # The script on the page asks for just the search area when filters change. Both
+    # answers share a URL, so they say they vary by that header: otherwise the browser's
+    # back button can be answered from its cache with the bare fragment.
+    fragment = request.headers.get("X-Requested-With") == "search-fragment"
+    template = "postings/_search_area.html" if fragment else "postings/posting_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["X-Requested-With"])
+    return response
 
 
 @dataclass

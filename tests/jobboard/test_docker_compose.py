@@ -42,6 +42,8 @@ def test_app_services_share_one_image_and_wait_for_healthy_backends(services, na
 
 def test_the_commands_run_gunicorn_a_worker_and_beat(services):
     assert "gunicorn jobboard.wsgi" in services["web"]["command"]
+    # The same server settings as `make run` (tests/jobboard/test_gunicorn.py).
+    assert "--config python:jobboard.gunicorn_conf" in services["web"]["command"]
     assert "migrate" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A jobboard worker")
     assert services["beat"]["command"].startswith("celery -A jobboard beat")

@@ -131,3 +131,12 @@ def test_an_expired_posting_is_gone_from_the_list_the_moment_its_time_is_up(clie
     PostingFactory(lapsed=True)
     response = client.get(reverse("postings:list"))
     assert response.context["result"].postings == []
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-Requested-With": "search-fragment"}])
+def test_the_list_and_its_fragment_say_they_vary_by_the_fragment_header(client, headers):
+    # One URL answers with the whole page or, for the search script, just the search area:
+    # without Vary a browser's back button can be served the bare fragment from its cache.
+    response = client.get(reverse("postings:list"), {"q": "x"}, headers=headers)
+    assert "X-Requested-With" in response["Vary"]
+    assert (b"<title>" in response.content) == (not headers)

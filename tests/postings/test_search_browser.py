@@ -61,6 +61,8 @@ def test_a_seeker_searches_filters_opens_a_posting_and_comes_back(postings, live
 
     page.go_back()
     page.wait_for_url(results_url)
+    # The whole page (not the fragment the script fetched for this address), still live.
+    assert "ML Jobs" in page.title()
     assert _titles(page) == ["Senior Remote Vision Engineer"]
     assert (
         page.locator(".filters").get_by_role("checkbox", name=re.compile(r"^Senior ")).is_checked()
@@ -69,6 +71,9 @@ def test_a_seeker_searches_filters_opens_a_posting_and_comes_back(postings, live
         page.locator(".filters").get_by_role("checkbox", name=re.compile(r"^Remote ")).is_checked()
     )
     assert page.get_by_label("Search", exact=True).input_value() == "vision"
+    page.locator(".filters").get_by_role("checkbox", name=re.compile(r"^Hybrid ")).check()
+    page.wait_for_url(re.compile(r"workplace=hybrid"))
+    page.wait_for_function("document.querySelectorAll('.posting-list > li').length === 2")
 
 
 def test_the_same_search_works_without_javascript(postings, live_server, browser):
