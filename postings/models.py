@@ -424,12 +424,11 @@ class Posting(models.Model):
                 condition=Q(status=Status.PUBLISHED),
             ),
             # "Similar roles": the newest postings at one level (PostingQuerySet.similar_to).
-            # Its skill ids and expiry are included so that the walk through candidates that
-            # share no skill never reads the table.
+            # Not covering (skill ids included): every tagging writes a posting's row, and
+            # the wider index cost more there than it saved on a page that keeps its choice.
             models.Index(
                 fields=["seniority", "-published_at", "-id"],
-                include=["expires_at", "skill_ids"],
-                name="posting_public_level_idx",
+                name="posting_level_newest_idx",
                 condition=Q(status=Status.PUBLISHED),
             ),
             # Skill filters: skill_ids @> / && ARRAY[...].
