@@ -188,12 +188,17 @@ codecs.register_error(_ENCODE_ERRORS, _encode_non_ascii)
 _SENTINEL = b"\x00"
 _WIDE_SENTINEL = "\U0010ffff".encode("utf-8")
 _WIDE_MIN_LENGTH = 200_000  # characters
+# The text also ends with a character no key contains.  iter_long reports a key found through
+# a failure link (" cd " inside a longer key " ab  cd  ef ") only when the next character
+# breaks the longer key: a text ending in "... Microsoft SQL" (a key "microsoft sql server")
+# would otherwise lose its SQL.
+_END = b"\x00"
 
 
 def _prepare(text: str) -> tuple[str, _ExpansionMap | None]:
     """Return the normalized text with every separator doubled, padded with a space on
-    each side and preceded by a sentinel character (scan from index 1), and the expansion
-    map (None when lengths did not change).
+    each side, between a sentinel character (scan from index 1) and an end character
+    (_END), and the expansion map (None when lengths did not change).
 
     Keys are " alias " with their inner spaces doubled as well, so a match consumes one
     space on each side and the next word still has its own leading space.  Position ``p``
@@ -213,12 +218,12 @@ def _prepare(text: str) -> tuple[str, _ExpansionMap | None]:
     added = len(buf) - translated_size  # spaces added by the doubling
     # pad the bytes, not the str: one copy of the bytes instead of two of the wider str
     sentinel = _WIDE_SENTINEL if len(text) >= _WIDE_MIN_LENGTH else _SENTINEL
-    buf = b"".join((sentinel, b" ", buf, b" "))
+    buf = b"".join((sentinel, b" ", buf, b" ", _END))
     padded = buf.decode("utf-8")
     del buf
     # an NFKC expansion ("ﬁ" -> "fi") changed the length: the translated text has
-    # len(padded) - 3 - added characters
-    if len(padded) - 3 - added != len(text):
+    # len(padded) - 4 - added characters
+    if len(padded) - 4 - added != len(text):
         blanked = _TAG_RE.sub(_blank, text) if "<" in text else text
         return padded, _ExpansionMap(*_expansion_map(blanked))
     return padded, None

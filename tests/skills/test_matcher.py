@@ -71,6 +71,23 @@ def test_longest_match_wins(matcher: SkillMatcher) -> None:
     assert [(m.slug, m.text) for m in found] == [("gcp", "Google Cloud Platform")]
 
 
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("You know Microsoft SQL", "sql"),  # a key "microsoft sql server"
+        ("Experience with Google Kubernetes", "kubernetes"),  # "google kubernetes engine"
+        ("We value experience deploying machine learning", "machine-learning"),
+    ],
+)
+def test_a_skill_inside_a_longer_alias_is_found_at_the_very_end_of_a_text(
+    matcher: SkillMatcher, text: str, slug: str
+) -> None:
+    # The automaton reports such a key only when a later character breaks the longer one;
+    # the prepared text ends with a character no key has, so the end of a text does too.
+    assert slug in [m.slug for m in matcher.find(text)]
+    assert slug in [m.slug for m in matcher.find(text + " today")]
+
+
 def test_machine_learning_engineer_is_machine_learning_not_learning(taxonomy) -> None:
     m = SkillMatcher.from_taxonomy(taxonomy, skip_role_titles=False)
     found = m.find("We hire a machine learning engineer.")
