@@ -496,10 +496,6 @@ def _unfiltered_summary(skills: SkillIndex) -> _Summary:
     return summary
 
 
-def _filtered(params: QueryDict, skills: SkillIndex) -> QuerySet:
-    return PostingFilter(params, queryset=Posting.objects.visible(), skills=skills).qs
-
-
 def _ordered(postings: QuerySet, sort: str, q: str, summary: _Summary) -> QuerySet:
     if sort == "salary":
         return postings.order_by(F("pay_max_usd").desc(nulls_last=True), "-id")
