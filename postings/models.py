@@ -245,11 +245,23 @@ class PostingQuerySet(models.QuerySet):
         if ids is None:
             ids = list(self.similar_to(posting, limit=limit).values_list("id", flat=True))
             cache.set(key, ids, SIMILAR_TTL)
-        if not ids:
-            return []
-        found = self.visible().filter(id__in=ids).select_related("company").defer("description")
+        return self.visible().listed(ids)
+
+    def with_ids(self, ids: list[int]) -> PostingQuerySet:
+        """These postings, by one array parameter rather than a value per id for the ORM
+        to prepare (candidate lists run to 500 ids)."""
+        return self.filter(
+            RawSQL(
+                "postings_posting.id = ANY(%s)", (list(ids),), output_field=models.BooleanField()
+            )
+        )
+
+    def listed(self, ids: list[int]) -> list[Posting]:
+        """These postings in this order, as lists show them: company joined, and no
+        description (a list never shows it, and it is read out of line)."""
+        found = self.with_ids(ids).select_related("company").defer("description")
         by_id = {p.pk: p for p in found}
-        return [by_id[i] for i in ids if i in by_id]
+        return [by_id[pk] for pk in ids if pk in by_id]
 
     def newest_first(self) -> PostingQuerySet:
         return self.order_by("-published_at", "-id")

@@ -18,8 +18,7 @@ from decimal import Decimal
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, F, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -128,7 +127,7 @@ def search_postings(data: QueryDict) -> SearchResult:
         page = last_page
 
     if summary.ids is not None and sort != "relevance" and summary.ids_page == page:
-        results = _by_ids(summary.ids)  # a counted set came with its page
+        results = Posting.objects.listed(summary.ids)  # a counted set came with its page
     else:
         ordered = _ordered(postings, sort, params.get("q", ""), summary)
         start = (page - 1) * PAGE_SIZE
@@ -504,14 +503,8 @@ def _ordered(postings: QuerySet, sort: str, q: str, summary: _Summary) -> QueryS
         # the postings would read all their documents. Among those the title (weight A)
         # counts most.
         query = SearchQuery(q, search_type="websearch", config="english")
-        # One array parameter, not 500 values for the ORM to prepare one by one.
-        candidates = RawSQL(
-            "postings_posting.id = ANY(%s)",
-            (_newest_ids(postings, summary),),
-            output_field=BooleanField(),
-        )
         return (
-            Posting.objects.filter(candidates)
+            Posting.objects.with_ids(_newest_ids(postings, summary))
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-published_at", "-id")
         )
@@ -535,15 +528,6 @@ def _newest_ids(postings: QuerySet, summary: _Summary) -> list[int]:
         if len(ids) == RANK_CANDIDATES:
             return ids
     return list(newest[:RANK_CANDIDATES])
-
-
-def _by_ids(ids: list[int]) -> list[Posting]:
-    """These postings, in this order, as a page shows them."""
-    found = Posting.objects.filter(
-        RawSQL("postings_posting.id = ANY(%s)", (ids,), output_field=BooleanField())
-    )
-    by_id = {p.pk: p for p in found.select_related("company").defer("description")}
-    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _estimate(count: float) -> int:
