@@ -125,8 +125,14 @@ class PostingFilter(django_filters.FilterSet):
         if not value:
             return queryset
         query = SearchQuery(value, search_type="websearch", config="english")
-        companies = Company.objects.filter(name__icontains=value).values_list("id", flat=True)[:50]
-        return queryset.filter(Q(search_vector=query) | Q(company_id__in=list(companies)))
+        return queryset.filter(Q(search_vector=query) | Q(company_id__in=self._companies(value)))
+
+    def _companies(self, value: str) -> list[int]:
+        # Kept per instance: qs and qs_without both filter on q, with one lookup.
+        if getattr(self, "_company_ids", None) is None:
+            found = Company.objects.filter(name__icontains=value).values_list("id", flat=True)
+            self._company_ids = list(found[:50])
+        return self._company_ids
 
     def filter_skills(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         groups = [self.skill_index.with_descendants(slug) for slug in value]

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from postings.models import Posting
+from skills.services import postings_tag
 from tests.factories import PostingFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,18 @@ def test_the_list_page_uses_a_fixed_number_of_queries(client, django_assert_num_
     PostingFactory.create_batch(40)
     with django_assert_num_queries(4):
         client.get(reverse("postings:list"), {"level": "senior", "page": 2})
+
+
+def test_a_text_search_with_a_facet_looks_companies_up_once(client, django_assert_num_queries):
+    # taxonomy version + companies named like the text + the sample's tally + one exact
+    # tally (results, the level facet without its filter, the newest candidates) + the
+    # ranked page.
+    made = PostingFactory.create_batch(3, title="Vision engineer", seniority="senior")
+    postings_tag(posting_ids=[p.pk for p in made])  # writes their search documents
+    client.get(reverse("postings:list"))
+    with django_assert_num_queries(5):
+        response = client.get(reverse("postings:list"), {"q": "vision", "level": "senior"})
+    assert response.context["result"].count == 3
 
 
 def test_the_unfiltered_summary_is_shared_for_a_minute(client, django_assert_num_queries):
