@@ -435,14 +435,6 @@ class Posting(models.Model):
                 name="posting_public_newest_idx",
                 condition=Q(status=Status.PUBLISHED),
             ),
-            # "Similar roles": the newest postings at one level (PostingQuerySet.similar_to).
-            # Not covering (skill ids included): every tagging writes a posting's row, and
-            # the wider index cost more there than it saved on a page that keeps its choice.
-            models.Index(
-                fields=["seniority", "-published_at", "-id"],
-                name="posting_level_newest_idx",
-                condition=Q(status=Status.PUBLISHED),
-            ),
             # Skill filters: skill_ids @> / && ARRAY[...].
             GinIndex(fields=["skill_ids"], name="posting_skill_ids_gin"),
             # Full-text search: search_vector @@ websearch_to_tsquery(...).
