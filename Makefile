@@ -10,7 +10,7 @@ WITH_TEST_SERVICES := $(PY) -m jobboard.localservices --ephemeral --
 
 help:
 	@echo "make run    install, start embedded PostgreSQL + Redis, load demo data, serve on :8000"
-	@echo "make test   ruff, migrations check and the whole pytest suite on real PostgreSQL + Redis"
+	@echo "make test   ruff, the layering contracts, migrations check and the whole pytest suite"
 	@echo "make bench  print the performance figures (seeding, tagging, matcher)"
 	@echo "make bench-browse  job-search server times at 1,000,000 postings (own database)"
 
@@ -38,6 +38,7 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff format .

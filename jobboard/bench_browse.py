@@ -27,8 +27,9 @@ def _setup_database() -> None:
     from django.core.management import call_command
 
     from postings.models import Posting
+    from postings.tagging.services import postings_tag
     from skills.extraction import Taxonomy
-    from skills.services import postings_tag, taxonomy_load
+    from skills.services import taxonomy_load
 
     call_command("migrate", verbosity=0)
     call_command("load_exchange_rates", stdout=io.StringIO())

@@ -42,12 +42,12 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
     def stop(self, worker):
         if self.tref is not None:
             self.tref.cancel()
-        from jobboard.redis_client import client
+        from postings.redis_client import client
 
         client().hdel(HEARTBEAT_KEY, self.name)
 
     def beat(self):
-        from jobboard.redis_client import client
+        from postings.redis_client import client
 
         try:
             client().hset(HEARTBEAT_KEY, self.name, time.time())

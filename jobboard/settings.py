@@ -184,26 +184,30 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Bulk re-tagging has its own queue so new postings are never stuck behind it.
 CELERY_TASK_ROUTES = {
-    "skills.tasks.tag_postings_batch": {"queue": "retag"},
-    "skills.tasks.tag_postings_range": {"queue": "retag"},
+    "postings.tagging.tasks.tag_postings_batch": {"queue": "retag"},
+    "postings.tagging.tasks.tag_postings_range": {"queue": "retag"},
 }
 # An unacknowledged message returns to the queue after this long (a worker that died mid-task).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 # Sending a task from a request must not hang when Redis is down: try briefly, then give up
-# (jobboard.queueing logs it and the sweeps re-queue the work).
+# (postings.queueing logs it and the sweeps re-queue the work).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 # Apps' tasks.py are autodiscovered; the project package is not an app, so name it here.
-CELERY_IMPORTS = ["jobboard.tasks", "postings.employers.tasks"]
+CELERY_IMPORTS = ["jobboard.tasks", "postings.employers.tasks", "postings.tagging.tasks"]
 # The one place periodic work is scheduled.
 CELERY_BEAT_SCHEDULE = {
+    # Postings follow what lower apps changed: a new taxonomy version (re-tag, merged
+    # skills folded) and new exchange rates (annual USD pay).
+    "follow-taxonomy": {"task": "postings.tagging.tasks.follow_taxonomy", "schedule": 10.0},
+    "follow-exchange-rates": {"task": "postings.tasks.follow_exchange_rates", "schedule": 30.0},
     "tag-sweep": {
-        "task": "skills.tasks.sweep_untagged",
+        "task": "postings.tagging.tasks.sweep_untagged",
         "schedule": 60.0,
     },
     "skill-candidates": {
-        "task": "skills.tasks.refresh_skill_candidates",
+        "task": "postings.tagging.tasks.refresh_skill_candidates",
         "schedule": crontab(minute=5),  # hourly
     },
     "expire-postings": {"task": "postings.employers.tasks.expire_postings", "schedule": 300.0},

@@ -13,7 +13,7 @@ urlpatterns = [
     path("employers/", include("postings.employers.urls")),
     path("companies/", include("postings.employers.company_urls")),
     path("moderation/", include("postings.moderation.urls")),
-    path("salaries/", include("salaries.urls")),
+    path("salaries/", include("postings.market.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from jobboard.celery import HEARTBEAT_KEY
-from jobboard.redis_client import client
+from postings.redis_client import client
 
 # A worker counts as up when it beat within this many seconds (it beats every 15).
 WORKER_FRESH_SECONDS = 60

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from postings.models import Company, Invitation, Membership, Posting, PostingRevision, Status
 from postings.moderation.services import posting_approve
 from postings.rendering import markdown_to_html
-from skills.services import posting_enqueue_tagging
+from postings.tagging.services import posting_enqueue_tagging
 
 
 @admin.register(Company)

@@ -22,7 +22,6 @@ from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
-from postings import models as posting_models
 from postings.filters import (
     PARAM_LABELS,
     POSTED_WITHIN,
@@ -31,6 +30,7 @@ from postings.filters import (
     validate_params,
 )
 from postings.models import EmploymentType, Posting, RoleFamily, Seniority, Workplace
+from postings.models import postings as posting_models
 from skills.services import SkillIndex, skill_index
 
 PAGE_SIZE = 20

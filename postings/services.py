@@ -11,7 +11,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from postings.models import SEARCH_DOCUMENT_SQL, Company, Posting
+from postings.models import SEARCH_DOCUMENT_SQL, Company, Posting, SyncMark
+from postings.tagging.services import posting_enqueue_tagging, postings_tag
+from salaries.normalization import PERIODS_PER_YEAR
+from salaries.services import rates_fingerprint
 
 # Columns a bulk load fills, in COPY order. Everything else takes its database default.
 BULK_COLUMNS = (
@@ -152,8 +155,6 @@ def _pay_usd_sql(t: str) -> tuple[str, str, str, str]:
     salaries.normalization, so the arithmetic has one definition for the bulk loader and the
     refresh alike. A currency without a rate gives NULL: no figure rather than a wrong one.
     """
-    from salaries.normalization import PERIODS_PER_YEAR
-
     periods = ", ".join(f"('{period}', {factor})" for period, factor in PERIODS_PER_YEAR.items())
     with_clause = (
         "WITH pay_rates AS (SELECT DISTINCT ON (currency) currency, usd_per_unit AS rate "
@@ -200,6 +201,28 @@ def postings_refresh_pay_usd(*, posting_ids: list[int] | None = None) -> int:
         return cursor.rowcount
 
 
+def pay_follow_rates() -> int | None:
+    """Recompute annual USD pay if the exchange rates changed since it was last computed;
+    return the rows changed, or None when the rates had not changed (or another run claimed
+    the refresh).
+
+    The mark and the refresh commit together: a refresh that fails leaves the mark where it
+    was, and the next run tries again. Two runs racing: the second's conditional UPDATE
+    waits for the first's lock, then finds the mark moved and does nothing.
+    """
+    fingerprint = rates_fingerprint()
+    with transaction.atomic():
+        SyncMark.objects.get_or_create(name=SyncMark.Name.EXCHANGE_RATES, defaults={"mark": ""})
+        claimed = (
+            SyncMark.objects.filter(name=SyncMark.Name.EXCHANGE_RATES)
+            .exclude(mark=fingerprint)
+            .update(mark=fingerprint, updated_at=timezone.now())
+        )
+        if not claimed:
+            return None
+        return postings_refresh_pay_usd()
+
+
 PAY_FIELDS = frozenset({"salary_min", "salary_max", "salary_currency", "salary_period"})
 TEXT_FIELDS = frozenset({"title", "description"})
 
@@ -212,8 +235,6 @@ def posting_refresh_derived(*, posting_id: int, changed: Iterable[str], tag_now:
     them (an employer's preview), otherwise queued after commit. Callers also stamp
     text_updated_at on a text change, which the tagging sweep compares against.
     """
-    from skills.services import posting_enqueue_tagging, postings_tag
-
     changed = set(changed)
     if PAY_FIELDS & changed:
         postings_refresh_pay_usd(posting_ids=[posting_id])

@@ -9,9 +9,9 @@ from django.utils.cache import patch_vary_headers
 
 from postings.employers.counters import posting_record_view
 from postings.filters import SORT_CHOICES
+from postings.market.pay import posting_pay_insight
 from postings.models import Posting
 from postings.search import RANK_CANDIDATES, SearchResult, search_postings
-from salaries.services import posting_pay_insight
 from skills.services import skill_index
 
 

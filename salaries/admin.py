@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from salaries.labels import band_label
 from salaries.models import ExchangeRate, SalaryBand, SalarySample
-from salaries.services import band_correct, band_correction_check, rates_changed
+from salaries.services import band_correct, band_correction_check
 
 FIGURES = ("p10", "p25", "p50", "p75", "p90")
 
@@ -79,13 +79,13 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     ordering = ["currency", "-rate_date"]
     search_fields = ["currency"]
 
+    # Postings follow the rates by themselves: a periodic task compares the newest rates with
+    # those their annual USD pay was computed at (postings.tasks.follow_exchange_rates), so an
+    # edit here, a bulk delete or a reload of the shipped file all reach them within a minute.
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        rates_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        rates_changed()
+        self.message_user(request, "Postings' pay in USD follows within a minute.")
 
 
 @admin.register(SalarySample)

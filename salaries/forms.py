@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from postings.models import RoleFamily, Seniority
 from salaries.geography import COUNTRY_NAMES
+from salaries.vocabulary import RoleFamily, Seniority
 
 PERCENTILE_CHOICES = [
     ("p10", "10th percentile"),

@@ -1,28 +1,23 @@
-"""What the /salaries/ pages show: band charts, pay posted on the board, skill premiums and the
-calculator's postings. Reads only."""
+"""The survey's band charts for the /salaries/ page. Reads only.
+
+The pay posted on the board, skill premiums and the calculator's postings are figures about
+postings, so they live with them (postings.market)."""
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Q
 
-from postings.models import Posting, RoleFamily, Seniority, Workplace
-from salaries import normalization
 from salaries.charts import RangeChart, range_chart
 from salaries.geography import COUNTRY_NAMES, REGIONS
-from salaries.models import MIN_SAMPLES, BandWorkplace, SalaryBand, Scope
-from salaries.services import SURVEYED_SENIORITIES, ExchangeRate, rates_current
+from salaries.models import BandWorkplace, SalaryBand, Scope
+from salaries.services import SURVEYED_SENIORITIES
+from salaries.vocabulary import RoleFamily, Seniority
 
 SURVEY_LEVELS = [level for level in Seniority if level.value in SURVEYED_SENIORITIES]
 # How many countries the country chart shows (those with the most responses).
 TOP_COUNTRIES = 15
-# How many skills the premium table lists (those asked for by the most postings).
-TOP_SKILLS = 25
 
 
 @dataclass(frozen=True)
@@ -106,151 +101,3 @@ def band_charts() -> BandCharts | None:
             [r for r in remote if r],
         ),
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Pay posted on the board
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PostedPay:
-    """A visible posting's mid-range pay in annual USD."""
-
-    posting_id: int
-    annual_usd: Decimal
-    city: str
-    country: str
-    skill_ids: tuple[int, ...]
-
-
-def posted_pay(
-    postings: Iterable[Posting] | None = None, *, rates: Mapping[str, ExchangeRate] | None = None
-) -> list[PostedPay]:
-    """Mid-range annual USD pay of visible postings that state pay in a currency we can
-    convert. Postings in a currency without a rate are left out."""
-    if postings is None:
-        postings = Posting.objects.visible().filter(salary_min__isnull=False)
-    rows = postings.values_list(
-        "id", "salary_min", "salary_max", "salary_currency", "salary_period", "city", "country",
-        "skill_ids",
-    )  # fmt: skip
-    usd_rates = {
-        code: rate.usd_per_unit
-        for code, rate in (rates if rates is not None else rates_current()).items()
-    }
-    result = []
-    for pk, low, high, currency, period, city, country, skill_ids in rows:
-        amount = normalization.annual_usd(
-            normalization.midpoint(low, high), currency, period, usd_rates
-        )
-        if amount is not None:
-            result.append(PostedPay(pk, amount, city, country, tuple(skill_ids or ())))
-    return result
-
-
-def city_chart(pay: list[PostedPay]) -> RangeChart:
-    """Posted pay by city, for cities with at least MIN_SAMPLES postings that state pay."""
-    by_city: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-    for item in pay:
-        if item.city:
-            by_city[(item.city, item.country)].append(item.annual_usd)
-    rows = [
-        (
-            f"{city}, {COUNTRY_NAMES.get(country, country)}" if country else city,
-            tuple(f.quantize(Decimal(1)) for f in normalization.percentile_summary(values)),
-            len(values),
-        )
-        for (city, country), values in by_city.items()
-        if len(values) >= MIN_SAMPLES
-    ]
-    rows.sort(key=lambda r: -r[2])
-    return range_chart("Posted pay by city", rows[:TOP_COUNTRIES])
-
-
-@dataclass(frozen=True)
-class SkillPremium:
-    skill_name: str
-    skill_slug: str
-    median_with: Decimal
-    count_with: int
-    median_without: Decimal
-    count_without: int
-
-    @property
-    def premium_percent(self) -> Decimal:
-        return ((self.median_with / self.median_without - 1) * 100).quantize(Decimal("0.1"))
-
-
-def skill_premiums(pay: list[PostedPay]) -> list[SkillPremium]:
-    """For skills asked for by enough postings (and not asked for by enough others), the
-    median posted pay with the skill against without it; most-asked-for skills first."""
-    from skills.models import Skill
-
-    counts: dict[int, int] = defaultdict(int)
-    for item in pay:
-        for skill_id in set(item.skill_ids):
-            counts[skill_id] += 1
-    eligible = [
-        skill_id
-        for skill_id, count in counts.items()
-        if count >= MIN_SAMPLES and len(pay) - count >= MIN_SAMPLES
-    ]
-    eligible.sort(key=lambda skill_id: (-counts[skill_id], skill_id))
-    skills = Skill.objects.in_bulk(eligible[:TOP_SKILLS])
-    premiums = []
-    for skill_id in eligible[:TOP_SKILLS]:
-        if skill_id not in skills:
-            continue
-        with_skill = [p.annual_usd for p in pay if skill_id in p.skill_ids]
-        without = [p.annual_usd for p in pay if skill_id not in p.skill_ids]
-        premiums.append(
-            SkillPremium(
-                skill_name=skills[skill_id].name,
-                skill_slug=skills[skill_id].slug,
-                median_with=statistics.median(with_skill),
-                count_with=len(with_skill),
-                median_without=statistics.median(without),
-                count_without=len(without),
-            )
-        )
-    return premiums
-
-
-# ---------------------------------------------------------------------------------------------
-# The calculator
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PostingAtPay:
-    posting: Posting
-    annual_usd: Decimal
-
-
-def postings_paying_at_least(
-    *,
-    threshold: Decimal,
-    role_family: str,
-    seniority: str,
-    country: str = "",
-    remote: bool = False,
-    limit: int = 50,
-) -> tuple[list[PostingAtPay], int]:
-    """Visible postings for this role and level (and country, and remote when asked) whose
-    mid-range annual USD pay is at least `threshold`: the best-paid `limit`, and how many."""
-    postings = Posting.objects.visible().filter(
-        salary_min__isnull=False, role_family=role_family, seniority=seniority
-    )
-    if country:
-        postings = postings.filter(country=country)
-    if remote:
-        postings = postings.filter(workplace=Workplace.REMOTE)
-    paying = {
-        item.posting_id: item.annual_usd
-        for item in posted_pay(postings)
-        if item.annual_usd >= threshold
-    }
-    best = sorted(paying, key=lambda pk: (-paying[pk], pk))[:limit]
-    objects = Posting.objects.select_related("company").in_bulk(best)
-    return [PostingAtPay(objects[pk], paying[pk]) for pk in best], len(paying)

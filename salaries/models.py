@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from postings.models import RoleFamily, Seniority
 from salaries.geography import REGIONS
+from salaries.vocabulary import RoleFamily, Seniority
 
 # The one rule behind every figure shown: fewer responses than this and a band has a sample
 # size but no figures, so nothing can show a percentile computed from a handful of people.

@@ -3,6 +3,7 @@ and how a posting's pay compares with its band."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +17,6 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from postings.models import Posting, Workplace
 from salaries import normalization
 from salaries.charts import Scale
 from salaries.geography import region_of
@@ -93,17 +93,19 @@ def exchange_rates_load(*, data: Mapping) -> RatesLoadResult:
                 result.created += 1
             else:
                 result.kept += 1
-        if result.created:
-            rates_changed()
     return result
 
 
-def rates_changed() -> None:
-    """Postings' annual USD pay follows the rates: recompute it in the background."""
-    from jobboard.queueing import enqueue_on_commit
-    from postings.tasks import refresh_pay_usd
+def rates_fingerprint() -> str:
+    """A digest of the newest rate of every currency: what annual USD pay is computed from.
 
-    enqueue_on_commit(refresh_pay_usd)
+    Postings store annual USD pay and compare this with the fingerprint their figures were
+    computed at, so any change to the rates (an admin edit, a delete, a reload) is followed
+    without this app knowing who depends on it.
+    """
+    rows = ExchangeRate.objects.latest_per_currency().values_list("currency", "usd_per_unit")
+    text = ";".join(f"{currency}={rate.normalize():f}" for currency, rate in rows)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -491,15 +493,15 @@ def band_lookup(
 
 
 # ---------------------------------------------------------------------------------------------
-# A posting's pay against its band
+# Offered pay against its band
 # ---------------------------------------------------------------------------------------------
 
 BAR_WIDTH = 400
 
 
 @dataclass(frozen=True)
-class PostingPay:
-    """A posting's range as annual USD, and the rate it was converted at (None for USD)."""
+class OfferedPay:
+    """An offered pay range as annual USD, and the rate it was converted at (None for USD)."""
 
     currency: str
     period: str
@@ -552,11 +554,11 @@ class PayBar:
 
 @dataclass(frozen=True)
 class PayInsight:
-    """Everything templates/salaries/_posting_pay_insight.html shows for one posting."""
+    """Everything templates/salaries/_posting_pay_insight.html shows for one offered range."""
 
     dom_id: str
     match: BandMatch
-    pay: PostingPay | None
+    pay: OfferedPay | None
     position: normalization.Position | None
     bar: PayBar | None
 
@@ -596,7 +598,7 @@ class PayInsight:
         )
 
 
-def _pay_bar(band: SalaryBand, pay: PostingPay | None) -> PayBar:
+def _pay_bar(band: SalaryBand, pay: OfferedPay | None) -> PayBar:
     values = list(band.figures)
     if pay is not None and pay.converted:
         values += [pay.annual_min, pay.annual_max]
@@ -611,37 +613,61 @@ def _pay_bar(band: SalaryBand, pay: PostingPay | None) -> PayBar:
     return PayBar(BAR_WIDTH, *(scale.x(f) for f in band.figures), **extra)
 
 
-def posting_pay(posting: Posting, rates: Mapping[str, ExchangeRate]) -> PostingPay | None:
-    if not posting.has_pay:
+def offered_pay(
+    *,
+    salary_min: Decimal | None,
+    salary_max: Decimal | None,
+    currency: str,
+    period: str,
+    rates: Mapping[str, ExchangeRate],
+) -> OfferedPay | None:
+    """Pay as an employer entered it, converted to annual USD; None when no pay is given."""
+    if salary_min is None or salary_max is None:
         return None
-    rate = rates.get(posting.salary_currency)
+    rate = rates.get(currency)
     usd_rates = {code: r.usd_per_unit for code, r in rates.items()}
     low, high = (
-        normalization.annual_usd(amount, posting.salary_currency, posting.salary_period, usd_rates)
-        for amount in (posting.salary_min, posting.salary_max)
+        normalization.annual_usd(amount, currency, period, usd_rates)
+        for amount in (salary_min, salary_max)
     )
-    return PostingPay(posting.salary_currency, posting.salary_period, low, high, rate)
+    return OfferedPay(currency, period, low, high, rate)
 
 
-def posting_pay_insight(
-    posting: Posting, *, rates: Mapping[str, ExchangeRate] | None = None
+def pay_insight(
+    *,
+    dom_id: str,
+    role_family: str,
+    seniority: str,
+    country: str,
+    remote: bool,
+    salary_min: Decimal | None,
+    salary_max: Decimal | None,
+    currency: str,
+    period: str,
+    rates: Mapping[str, ExchangeRate] | None = None,
 ) -> PayInsight | None:
-    """Where the posting's pay sits in its band, or the band as an estimate when the posting
-    states no pay. None when no bands are loaded at all (nothing to say)."""
+    """Where an offered range sits in its band, or the band as an estimate when no pay is
+    given. None when no bands are loaded at all (nothing to say)."""
     reference = SalaryBand.objects.reference()
     if reference is None:
         return None
     match = band_lookup(
-        role_family=posting.role_family,
-        seniority=posting.seniority,
-        country=posting.country,
-        remote=posting.workplace == Workplace.REMOTE,
+        role_family=role_family,
+        seniority=seniority,
+        country=country,
+        remote=remote,
         reference=reference,
     )
-    pay = posting_pay(posting, rates if rates is not None else rates_current())
+    pay = offered_pay(
+        salary_min=salary_min,
+        salary_max=salary_max,
+        currency=currency,
+        period=period,
+        rates=rates if rates is not None else rates_current(),
+    )
     position = bar = None
     if match.band is not None:
         if pay is not None and pay.converted:
             position = normalization.position_in_band(pay.annual_mid, match.band.figures)
         bar = _pay_bar(match.band, pay)
-    return PayInsight(f"pay-insight-{posting.pk}", match, pay, position, bar)
+    return PayInsight(dom_id, match, pay, position, bar)

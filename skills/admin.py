@@ -19,7 +19,6 @@ from skills.services import (
     candidate_accept_as_skill,
     candidate_reject,
     current_matcher,
-    retag_progress,
     skill_merge,
     taxonomy_changed,
 )
@@ -70,21 +69,27 @@ class CategoryAdmin(admin.ModelAdmin):
 
 class MergeForm(forms.Form):
     target = forms.ModelChoiceField(
-        queryset=Skill.objects.all(), label="Merge into", help_text="The skill that stays."
+        queryset=Skill.objects.unmerged(), label="Merge into", help_text="The skill that stays."
     )
 
 
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "parent", "is_active", "alias_count"]
+    list_display = ["name", "category", "parent", "is_active", "merged_into", "alias_count"]
     list_filter = ["category", "is_active"]
     search_fields = ["name", "slug", "aliases__text"]
-    list_select_related = ["category", "parent"]
+    list_select_related = ["category", "parent", "merged_into"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AliasInline]
     actions = ["merge_into"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "merged_into"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A merged skill stays inactive (a database constraint): it is a redirect now.
+        if obj is not None and obj.merged_into_id is not None:
+            return [*self.readonly_fields, "is_active"]
+        return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         obj.updated_at = timezone.now()
@@ -123,10 +128,21 @@ class SkillAdmin(admin.ModelAdmin):
         form = MergeForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             target = form.cleaned_data["target"]
-            merged = [s.name for s in queryset.exclude(pk=target.pk)]
+            merged = []
             for source in queryset.exclude(pk=target.pk):
-                skill_merge(source=source, target=target)
-            self.message_user(request, f"Merged {', '.join(merged)} into {target.name}.")
+                try:
+                    skill_merge(source=source, target=target)
+                except ValidationError as error:
+                    self.message_user(request, error.messages[0], messages.ERROR)
+                else:
+                    merged.append(source.name)
+            if merged:
+                self.message_user(
+                    request,
+                    f"Merged {', '.join(merged)} into {target.name}. Postings tagged with "
+                    f"{'them' if len(merged) > 1 else 'it'} move to {target.name} in the "
+                    "background, within a minute.",
+                )
             return None
         return TemplateResponse(
             request,
@@ -134,10 +150,6 @@ class SkillAdmin(admin.ModelAdmin):
             {**self.admin_site.each_context(request), "skills": queryset, "form": form,
              "title": "Merge skills", "opts": self.model._meta},
         )  # fmt: skip
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "retag": retag_progress()}
-        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         return [

@@ -1,4 +1,8 @@
-"""The skills taxonomy and the skills tagged on postings."""
+"""The skills taxonomy: categories, skills with their aliases, and candidate skills.
+
+The bottom layer: nothing here knows of postings. Which skills a posting has is kept by the
+postings app (postings.models.tagging), which runs this app's extractor over posting texts.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,9 @@ class SkillQuerySet(models.QuerySet):
     def active(self) -> SkillQuerySet:
         return self.filter(is_active=True)
 
+    def unmerged(self) -> SkillQuerySet:
+        return self.filter(merged_into__isnull=True)
+
 
 class Skill(models.Model):
     name = models.CharField(max_length=120)
@@ -36,6 +43,17 @@ class Skill(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Inactive skills are not extracted and not offered as filters."
     )
+    # Set by skills.services.skill_merge: the skill lives on as a redirect to the one it was
+    # merged into, so the postings app can move its tags over (postings.tagging) and old
+    # links to its slug keep a meaning. A merged skill is inactive and has no aliases.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        editable=False,
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -45,6 +63,13 @@ class Skill(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=F("id")), name="skill_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")), name="skill_not_merged_into_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(is_active=False),
+                name="skill_merged_is_inactive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,43 +123,6 @@ class TaxonomyVersion(models.Model):
         return f"taxonomy v{self.version}"
 
 
-class Source(models.TextChoices):
-    EXTRACTED = "extracted", "Extracted from the text"
-    EMPLOYER = "employer", "Added by the employer"
-    CONFIRMED = "confirmed", "Confirmed by an admin"
-    REMOVED = "removed", "Removed by an admin"
-
-
-class PostingSkill(models.Model):
-    """A skill on a posting, with where it came from.
-
-    A `removed` row is kept as a tombstone, so re-extraction never adds that skill back.
-    """
-
-    posting = models.ForeignKey(
-        "postings.Posting", on_delete=models.CASCADE, related_name="posting_skills"
-    )
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="posting_skills")
-    source = models.CharField(max_length=16, choices=Source.choices)
-    taxonomy_version = models.PositiveIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["posting", "skill"], name="posting_skill_unique"),
-            models.CheckConstraint(
-                condition=Q(source__in=Source.values), name="posting_skill_source_valid"
-            ),
-        ]
-        indexes = [
-            # Merges and "postings with this skill" in the admin.
-            models.Index(fields=["skill"], name="posting_skill_skill_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.posting_id}:{self.skill_id} ({self.source})"
-
-
 class CandidateStatus(models.TextChoices):
     PENDING = "pending", "Waiting for review"
     ACCEPTED = "accepted", "Accepted"
@@ -177,23 +165,3 @@ class SkillCandidate(models.Model):
 
     def __str__(self) -> str:
         return self.term
-
-
-class PostingTagState(models.Model):
-    """What a posting's tags were last derived from: a narrow row per posting.
-
-    Kept apart from the posting on purpose: a re-tag after a taxonomy change touches every
-    posting, and updating this small row is far cheaper than rewriting the wide posting row
-    (with its description and search document) when the skills did not change.
-    """
-
-    posting = models.OneToOneField(
-        "postings.Posting", primary_key=True, on_delete=models.CASCADE, related_name="tag_state"
-    )
-    taxonomy_version = models.PositiveIntegerField()
-    # The posting's text_updated_at when its text was read for these tags.
-    text_at = models.DateTimeField()
-    tagged_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"posting {self.posting_id}: taxonomy v{self.taxonomy_version}"

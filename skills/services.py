@@ -1,29 +1,30 @@
-"""Writes to the taxonomy, and tagging postings with the skills found in their text."""
+"""Writes to the taxonomy, the matcher and skill index built from it, and candidate skills.
+
+Nothing here knows of postings: the postings app runs the matcher over posting texts and
+follows taxonomy changes by comparing taxonomy_version() with the version it last re-tagged for.
+"""
 
 from __future__ import annotations
 
-import io
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from jobboard.queueing import enqueue_on_commit
-from postings.models import SEARCH_DOCUMENT_SQL, Posting
+from skills.candidates import find_candidates
 from skills.extraction import AliasEntry, SkillMatcher, Taxonomy, normalize
 from skills.models import (
     Alias,
     CandidateStatus,
     Category,
-    PostingSkill,
     Skill,
     SkillCandidate,
-    Source,
     TaxonomyVersion,
 )
 
@@ -46,20 +47,12 @@ def taxonomy_version() -> int:
     return _taxonomy_state().version
 
 
-def taxonomy_bump() -> int:
-    """Record a taxonomy change; postings tagged with an older version get re-tagged."""
+def taxonomy_changed() -> int:
+    """Record a taxonomy change and return the new version. Postings tagged with an older
+    version are re-tagged in the background: the postings app follows the version."""
     TaxonomyVersion.objects.get_or_create(id=1)
     TaxonomyVersion.objects.filter(id=1).update(version=F("version") + 1, changed_at=timezone.now())
     return taxonomy_version()
-
-
-def taxonomy_changed() -> int:
-    """Record a taxonomy change and re-tag every posting in the background after commit."""
-    version = taxonomy_bump()
-    from skills.tasks import retag_all
-
-    enqueue_on_commit(retag_all, version)
-    return version
 
 
 def alias_key_check(*, text: str, skill: Skill, exclude_pk: int | None = None) -> str:
@@ -270,185 +263,35 @@ def skill_index() -> SkillIndex:
     return _for_current_taxonomy("index", build)
 
 
-# ---------------------------------------------------------------------------------------------
-# Tagging postings
-# ---------------------------------------------------------------------------------------------
-
-
-def postings_tag(
-    *,
-    posting_ids: list[int] | None = None,
-    id_range: tuple[int, int] | None = None,
-    only_stale: bool = False,
-) -> int:
-    """Extract and store the skills of some postings; return how many were tagged.
-
-    Give `posting_ids`, or `id_range` (lo <= id < hi) for bulk re-tags, whose messages then
-    stay small; `only_stale` skips postings already tagged from their current text with the
-    current taxonomy, so a re-delivered batch costs little.
-
-    Safe to run twice and for any mix of new and old postings. Only differences are written:
-    extracted rows that no longer match are deleted and new ones inserted, rows an employer
-    or admin made are kept, and a skill an admin removed (a `removed` row) is never added back.
-    A posting row is rewritten only when its skills or its text changed (then its search
-    document is rebuilt too); every posting's PostingTagState records the taxonomy version
-    and the text_updated_at that was read, so an edit landing meanwhile stays visibly stale.
-    """
-    version, matcher, skill_ids = current_matcher()
-    postings = Posting.objects.all()
-    if posting_ids is not None:
-        postings = postings.filter(id__in=posting_ids)
-    if id_range is not None:
-        postings = postings.filter(id__gte=id_range[0], id__lt=id_range[1])
-    if only_stale:
-        postings = postings.needing_tags(version)
-    rows = list(
-        postings.values_list("id", "description", "text_updated_at", "search_text_at", "skill_ids")
-    )
-    if not rows:
-        return 0
-    ids = [row[0] for row in rows]
-    with transaction.atomic():
-        existing: dict[int, dict[int, str]] = {}
-        for posting_id, skill_id, source in PostingSkill.objects.filter(
-            posting_id__in=ids
-        ).values_list("posting_id", "skill_id", "source"):
-            existing.setdefault(posting_id, {})[skill_id] = source
-
-        inserts, deletes, changed, states = [], [], [], []
-        now = timezone.now().isoformat()
-        for posting_id, description, text_at, search_text_at, old_tags in rows:
-            current = existing.get(posting_id, {})
-            found = {skill_ids[m.slug] for m in matcher.find(description) if m.slug in skill_ids}
-            extracted = {s for s, source in current.items() if source == Source.EXTRACTED}
-            inserts.extend(f"{posting_id}\t{s}\t{now}\n" for s in sorted(found - current.keys()))
-            deletes.extend((posting_id, s) for s in extracted - found)
-            tags = sorted(
-                found - {s for s, src in current.items() if src == Source.REMOVED}
-                | {s for s, src in current.items() if src in (Source.EMPLOYER, Source.CONFIRMED)}
-            )
-            text_changed = search_text_at != text_at
-            if tags != sorted(old_tags) or text_changed:
-                array = "{" + ",".join(map(str, tags)) + "}"
-                changed.append(f"{posting_id}\t{array}\t{'t' if text_changed else 'f'}\n")
-            states.append(f"{posting_id}\t{version}\t{text_at.isoformat()}\t{now}\n")
-
-        with connection.cursor() as cursor:
-            raw = cursor.connection.cursor()
-            if deletes:
-                cursor.execute(
-                    "DELETE FROM skills_postingskill d USING unnest(%s::bigint[], %s::bigint[]) "
-                    "AS x(posting_id, skill_id) WHERE d.posting_id = x.posting_id "
-                    "AND d.skill_id = x.skill_id AND d.source = %s",
-                    [[p for p, _ in deletes], [k for _, k in deletes], Source.EXTRACTED],
-                )
-            if inserts:
-                _copy_into(raw, "tag_load (posting_id bigint, skill_id bigint, at timestamptz)",
-                           inserts)  # fmt: skip
-                cursor.execute(
-                    "INSERT INTO skills_postingskill (posting_id, skill_id, source, "
-                    "taxonomy_version, created_at) SELECT posting_id, skill_id, %s, %s, at "
-                    "FROM tag_load ON CONFLICT (posting_id, skill_id) DO NOTHING",
-                    [Source.EXTRACTED, version],
-                )
-            if changed:
-                _copy_into(raw, "tag_changed (id bigint, skill_ids bigint[], text bool)", changed)
-                # The document is built from the row as it is now, so search_text_at takes
-                # the row's own text_updated_at in the same statement.
-                document = SEARCH_DOCUMENT_SQL.format(t="p")
-                cursor.execute(
-                    "UPDATE postings_posting p SET skill_ids = c.skill_ids, "
-                    f"search_vector = CASE WHEN c.text THEN {document} ELSE p.search_vector END, "
-                    "search_text_at = CASE WHEN c.text THEN p.text_updated_at "
-                    "ELSE p.search_text_at END FROM tag_changed c WHERE p.id = c.id"
-                )
-            _copy_into(
-                raw, "tag_state (id bigint, version int, text_at timestamptz, at timestamptz)",
-                states,
-            )  # fmt: skip
-            cursor.execute(
-                "INSERT INTO skills_postingtagstate (posting_id, taxonomy_version, text_at, "
-                "tagged_at) SELECT id, version, text_at, at FROM tag_state "
-                "ON CONFLICT (posting_id) DO UPDATE SET "
-                "taxonomy_version = EXCLUDED.taxonomy_version, text_at = EXCLUDED.text_at, "
-                "tagged_at = EXCLUDED.tagged_at"
-            )
-            # Dropped here, not ON COMMIT: inside an outer transaction there is no commit yet.
-            cursor.execute("DROP TABLE IF EXISTS tag_load, tag_changed, tag_state")
-    return len(rows)
-
-
-def _copy_into(raw_cursor, table: str, lines: list[str]) -> None:
-    """COPY tab-separated `lines` into a new temporary `table` ("name (columns)")."""
-    raw_cursor.execute(f"CREATE TEMP TABLE {table}")
-    name = table.split(" ", 1)[0]
-    raw_cursor.copy_expert(f"COPY {name} FROM STDIN", io.StringIO("".join(lines)))
-
-
-def posting_enqueue_tagging(*, posting_id: int) -> None:
-    """Tag the posting once the current transaction commits (never before its row exists)."""
-    from skills.tasks import tag_posting
-
-    enqueue_on_commit(tag_posting, posting_id)
-
-
 @transaction.atomic
 def skill_merge(*, source: Skill, target: Skill) -> Skill:
     """Fold `source` into `target`; return target.
 
     Nothing is lost: source's aliases (its name among them) become target's, its children are
-    re-parented, its posting tags move over (where a posting has both, target's row stands),
-    and the postings' indexed skill arrays are rewritten. Then source is deleted.
+    re-parented, and source stays behind, inactive, as a redirect to target (merged_into), so
+    that postings tagged with it move over to target when the postings app follows this
+    change (postings.tagging.services.merged_skills_fold), and skills merged into source
+    earlier now point at target.
     """
+    source = Skill.objects.select_for_update().get(pk=source.pk)
+    target = Skill.objects.select_for_update().get(pk=target.pk)
     if source.pk == target.pk:
         raise ValidationError("A skill cannot be merged into itself.")
+    if source.merged_into_id is not None:
+        raise ValidationError(f"{source.name} was merged already.")
+    if target.merged_into_id is not None:
+        raise ValidationError(f"{target.name} was merged into another skill; merge into that one.")
     if target.parent_id == source.pk:
         Skill.objects.filter(pk=target.pk).update(parent=source.parent_id)
     Alias.objects.filter(skill=source).update(skill=target, is_canonical=False)
     Skill.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
-    both = PostingSkill.objects.filter(skill=target).values("posting_id")
-    PostingSkill.objects.filter(skill=source, posting_id__in=both).delete()
-    PostingSkill.objects.filter(skill=source).update(skill=target)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE postings_posting SET skill_ids = ARRAY(SELECT DISTINCT unnest("
-            "array_replace(skill_ids, %s::bigint, %s::bigint)) ORDER BY 1) "
-            "WHERE skill_ids @> ARRAY[%s::bigint]",
-            [source.pk, target.pk, source.pk],
-        )
-    source.delete()
+    Skill.objects.filter(merged_into=source).update(merged_into=target)
+    Skill.objects.filter(pk=source.pk).update(
+        merged_into=target, is_active=False, parent=None, updated_at=timezone.now()
+    )
     taxonomy_changed()
     target.refresh_from_db()
     return target
-
-
-@dataclass
-class RetagProgress:
-    version: int
-    total: int
-    pending: int
-
-    @property
-    def done(self) -> int:
-        return self.total - self.pending
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else int(self.done * 100 / self.total)
-
-    @property
-    def running(self) -> bool:
-        return self.pending > 0
-
-
-def retag_progress() -> RetagProgress:
-    """How far the background re-tag for the current taxonomy version has come."""
-    version = taxonomy_version()
-    return RetagProgress(
-        version=version,
-        total=Posting.objects.count(),
-        pending=Posting.objects.needing_tags(version).count(),
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,17 +299,12 @@ def retag_progress() -> RetagProgress:
 # ---------------------------------------------------------------------------------------------
 
 
-def candidates_refresh(*, recent: int = 5_000, min_postings: int = 3) -> int:
-    """Re-count unknown skill-like terms in the `recent` newest postings; return how many
-    candidates wait for review. Decisions already taken (accepted, rejected) are kept."""
-    from skills.candidates import find_candidates
-
+def candidates_refresh(*, texts: Iterable[str], min_postings: int = 3) -> int:
+    """Re-count unknown skill-like terms in `texts` (recent posting descriptions); return how
+    many candidates wait for review. Decisions already taken (accepted, rejected) are kept."""
     _, matcher, _ = current_matcher()
-    texts = Posting.objects.order_by("-id").values_list("description", flat=True)[:recent]
     known = set(Alias.objects.values_list("key", flat=True))
-    found = find_candidates(
-        texts.iterator(), matcher=matcher, known_keys=known, min_postings=min_postings
-    )
+    found = find_candidates(texts, matcher=matcher, known_keys=known, min_postings=min_postings)
     now = timezone.now()
     SkillCandidate.objects.bulk_create(
         [

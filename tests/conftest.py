@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import SMALL_TAXONOMY, UserFactory
 
 
 @pytest.fixture
@@ -19,6 +19,18 @@ def seeker(db):
 def admin_user(db):
     """Staff: curates the taxonomy and moderates postings."""
     return UserFactory(username="ada.admin@mljobs.example", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def taxonomy(db):
+    """SMALL_TAXONOMY loaded: skills by slug. (tests/employers has a smaller one of its own.)"""
+    from skills.extraction import Taxonomy
+    from skills.models import Skill
+    from skills.services import taxonomy_load
+
+    result = taxonomy_load(taxonomy=Taxonomy.from_dict(SMALL_TAXONOMY))
+    assert (result.skills, result.collisions) == (5, [])
+    return {s.slug: s for s in Skill.objects.all()}
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +56,7 @@ def celery_worker_process(transactional_db):
     from django.db import connection
 
     from jobboard.celery import HEARTBEAT_KEY
-    from jobboard.redis_client import client
+    from postings.redis_client import client
 
     db = connection.settings_dict
     env = {

@@ -76,3 +76,34 @@ class PostingFactory(factory.django.DjangoModelFactory):
         unpaid = factory.Trait(
             salary_min=None, salary_max=None, salary_currency="", salary_period=""
         )
+
+
+# Five skills with a parent, aliases and a context-dependent one (R), for taxonomy and
+# tagging tests; the `taxonomy` fixture (tests/conftest.py) loads it.
+SMALL_TAXONOMY = {
+    "version": 1,
+    "categories": [
+        {"slug": "language", "name": "Programming language"},
+        {"slug": "framework", "name": "ML framework"},
+        {"slug": "technique", "name": "ML technique"},
+        {"slug": "cloud", "name": "Cloud and MLOps"},
+    ],
+    "skills": [
+        {"slug": "python", "name": "Python", "category": "language"},
+        {
+            "slug": "r",
+            "name": "R",
+            "category": "language",
+            "aliases": [{"text": "R", "case_sensitive": True, "needs_context": True}],
+        },
+        {"slug": "deep-learning", "name": "Deep learning", "category": "technique"},
+        {
+            "slug": "pytorch",
+            "name": "PyTorch",
+            "category": "framework",
+            "parent": "deep-learning",
+            "aliases": ["torch"],
+        },
+        {"slug": "kubernetes", "name": "Kubernetes", "category": "cloud", "aliases": ["k8s"]},
+    ],
+}

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jobboard.redis_client import client
 from postings.models import CounterFlush
+from postings.redis_client import client
 
 logger = logging.getLogger(__name__)
 

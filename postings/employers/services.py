@@ -31,19 +31,22 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
-from jobboard.queueing import enqueue_on_commit
 from postings.models import (
     Company,
     Invitation,
     Membership,
     Posting,
     PostingRevision,
+    PostingSkill,
     RevisionStatus,
+    Source,
     Status,
 )
+from postings.queueing import enqueue_on_commit
 from postings.services import TEXT_FIELDS, posting_refresh_derived
-from skills.models import PostingSkill, Skill, Source
-from skills.services import postings_tag, taxonomy_version
+from postings.tagging.services import postings_tag
+from skills.models import Skill
+from skills.services import taxonomy_version
 
 User = get_user_model()
 
@@ -91,12 +94,12 @@ def password_reset_enqueue(*, email: str, domain: str, use_https: bool) -> int:
     The task makes the token itself, so no token passes through the broker, and the page
     says the same thing whether or not the address has an account.
     """
-    from postings.employers.tasks import send_password_reset
-
     users = User.objects.filter(email__iexact=email, is_active=True).only("id", "password")
     ids = [user.pk for user in users if user.has_usable_password()]
     for user_id in ids:
-        enqueue_on_commit(send_password_reset, user_id, domain, use_https)
+        enqueue_on_commit(
+            "postings.employers.tasks.send_password_reset", user_id, domain, use_https
+        )
     return len(ids)
 
 
@@ -199,8 +202,6 @@ def invitation_create(
 ) -> Invitation:
     """Invite a colleague; inviting the same address again re-sends the open invitation.
     `domain` and `use_https` come from the request, for the link in the e-mail."""
-    from postings.employers.tasks import send_invitation
-
     email = User.objects.normalize_email(email).strip()
     if Membership.objects.filter(company=company, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {company.name}."})
@@ -221,7 +222,9 @@ def invitation_create(
                     company=company, email__iexact=email, accepted_at__isnull=True
                 )
         Invitation.objects.filter(pk=invitation.pk).update(sent_at=None, invited_by=invited_by)
-        enqueue_on_commit(send_invitation, invitation.pk, domain, use_https)
+        enqueue_on_commit(
+            "postings.employers.tasks.send_invitation", invitation.pk, domain, use_https
+        )
     return invitation
 
 

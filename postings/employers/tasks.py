@@ -12,8 +12,8 @@ import smtplib
 from celery import shared_task
 from django.db import DatabaseError
 
-from jobboard.queueing import enqueue_on_commit
 from postings.employers import counters, services
+from postings.queueing import enqueue_on_commit
 
 _MAIL_RETRY = {
     "acks_late": True,
@@ -34,7 +34,7 @@ def sweep_unsent_invitations() -> int:
     """Re-queue invitations whose e-mail never went out (broker down, worker lost)."""
     ids = services.invitations_unsent()
     for invitation_id in ids:
-        enqueue_on_commit(send_invitation, invitation_id, "", None)
+        enqueue_on_commit(send_invitation.name, invitation_id, "", None)
     return len(ids)
 
 
@@ -63,7 +63,7 @@ def queue_expiry_reminders() -> int:
     """
     ids = services.postings_due_reminder()
     for posting_id in ids:
-        enqueue_on_commit(send_expiry_reminder, posting_id)
+        enqueue_on_commit(send_expiry_reminder.name, posting_id)
     return len(ids)
 
 

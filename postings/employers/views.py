@@ -32,9 +32,16 @@ from postings.employers.forms import (
     SkillChangeForm,
 )
 from postings.employers.permissions import employer_required, get_posting_for_company
-from postings.models import Company, Membership, Posting, RevisionStatus, Status
-from salaries.services import posting_pay_insight
-from skills.models import PostingSkill, Source
+from postings.market.pay import posting_pay_insight
+from postings.models import (
+    Company,
+    Membership,
+    Posting,
+    PostingSkill,
+    RevisionStatus,
+    Source,
+    Status,
+)
 from skills.services import current_matcher
 
 DASHBOARD_PAGE_SIZE = 50

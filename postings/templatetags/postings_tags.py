@@ -2,6 +2,8 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from postings.rendering import markdown_to_html_cached
+from postings.tagging import services as tagging
+from postings.tagging.services import RetagProgress
 
 register = template.Library()
 
@@ -21,3 +23,16 @@ def thousands(value: object) -> object:
         return f"{int(value):,}"
     except (TypeError, ValueError):
         return value
+
+
+@register.simple_tag(takes_context=True)
+def retag_progress(context: template.Context) -> RetagProgress:
+    """How far postings are re-tagged for the current taxonomy, for the taxonomy's admin
+    pages (the skills app knows nothing of postings). Counted once per request."""
+    request = context.get("request")
+    progress = getattr(request, "_retag_progress", None)
+    if progress is None:
+        progress = tagging.retag_progress()
+        if request is not None:
+            request._retag_progress = progress
+    return progress

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from jobboard.redis_client import client as redis_client
 from postings.employers import counters
 from postings.models import CounterFlush, Posting
+from postings.redis_client import client as redis_client
 from tests.factories import PostingFactory
 
 pytestmark = pytest.mark.django_db

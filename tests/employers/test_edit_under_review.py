@@ -136,7 +136,7 @@ def test_other_fields_of_a_live_posting_change_at_once(client, employer, live):
 def test_a_description_edit_is_tagged_by_the_pipeline_when_approved(
     client, employer, admin_user, live, taxonomy, django_capture_on_commit_callbacks, eager_tasks
 ):
-    from skills.models import PostingSkill
+    from postings.models import PostingSkill
 
     client.force_login(employer)
     new_text = live.description + " You will also run Kubernetes clusters and write SQL."

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from postings.models import Posting
-from skills.models import PostingSkill, Skill, Source
+from postings.models import Posting, PostingSkill, Source
+from skills.models import Skill
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from jobboard.celery import HEARTBEAT_KEY
-from jobboard.redis_client import client
+from postings.redis_client import client
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def no_workers():
 
 
 def test_it_is_healthy_with_a_fresh_worker_heartbeat(client, no_workers):
-    from jobboard.redis_client import client as redis
+    from postings.redis_client import client as redis
 
     redis().hset(HEARTBEAT_KEY, "worker@test", time.time())
     response = client.get("/healthz")
@@ -37,7 +37,7 @@ def test_it_is_healthy_with_a_fresh_worker_heartbeat(client, no_workers):
 
 
 def test_it_is_down_when_the_last_heartbeat_is_stale(client, no_workers):
-    from jobboard.redis_client import client as redis
+    from postings.redis_client import client as redis
 
     redis().hset(HEARTBEAT_KEY, "worker@test", time.time() - 61)
     response = client.get("/healthz")
@@ -65,7 +65,7 @@ def test_it_names_the_database_when_the_database_is_unreachable(client, monkeypa
     from django.db import OperationalError
 
     from jobboard import views
-    from jobboard.redis_client import client as redis
+    from postings.redis_client import client as redis
 
     redis().hset(HEARTBEAT_KEY, "worker@test", time.time())
 

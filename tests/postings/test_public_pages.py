@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from postings.models import Posting
-from skills.services import postings_tag
+from postings.tagging.services import postings_tag
 from tests.factories import PostingFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,15 +12,14 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from postings import models as posting_models
 from postings import search
 from postings.filters import PostingFilter
 from postings.models import Posting
+from postings.models import postings as posting_models
 from postings.services import postings_refresh_pay_usd
+from postings.tagging.services import postings_tag
 from salaries.models import ExchangeRate
-from skills.services import postings_tag
 from tests.factories import CompanyFactory, PostingFactory
-from tests.skills.test_tagging import taxonomy  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +58,7 @@ def _notices(client, **params) -> list[str]:
     return client.get(reverse("postings:list"), params).context["result"].notices
 
 
-def test_q_searches_title_company_and_description_with_stemming(client, taxonomy):  # noqa: F811
+def test_q_searches_title_company_and_description_with_stemming(client, taxonomy):
     acme = CompanyFactory(name="Quokka Robotics")
     _ready(
         PostingFactory(title="Vision Engineer", description="Segmenting images."),
@@ -71,7 +70,7 @@ def test_q_searches_title_company_and_description_with_stemming(client, taxonomy
     assert _titles(client, q="quokka") == ["Analyst"]
 
 
-def test_q_understands_quotes_minus_and_or(client, taxonomy):  # noqa: F811
+def test_q_understands_quotes_minus_and_or(client, taxonomy):
     _ready(
         PostingFactory(title="A", description="computer vision at scale"),
         PostingFactory(title="B", description="vision for computer games"),
@@ -82,7 +81,7 @@ def test_q_understands_quotes_minus_and_or(client, taxonomy):  # noqa: F811
     assert sorted(_titles(client, q="speech or games")) == ["B", "C"]
 
 
-def test_relevance_puts_title_matches_first(client, taxonomy):  # noqa: F811
+def test_relevance_puts_title_matches_first(client, taxonomy):
     now = timezone.now()
     _ready(
         PostingFactory(title="Backend Engineer", description="Some ranking work.",
@@ -94,7 +93,7 @@ def test_relevance_puts_title_matches_first(client, taxonomy):  # noqa: F811
     assert _titles(client, q="ranking", sort="newest") == ["Backend Engineer", "Ranking Engineer"]
 
 
-def test_skills_any_all_and_child_skills(client, taxonomy):  # noqa: F811
+def test_skills_any_all_and_child_skills(client, taxonomy):
     _ready(
         PostingFactory(title="Torch", description="PyTorch models"),
         PostingFactory(title="Torch+K8s", description="PyTorch on Kubernetes"),
@@ -125,7 +124,7 @@ def test_skills_any_all_and_child_skills(client, taxonomy):  # noqa: F811
         ({"level": ["senior"], "workplace": ["hybrid"], "visa": "1"}, ["Senior"]),
     ],
 )
-def test_each_filter_alone_and_combined(client, taxonomy, params, expected):  # noqa: F811
+def test_each_filter_alone_and_combined(client, taxonomy, params, expected):
     now = timezone.now()
     _ready(
         PostingFactory(title="Senior", seniority="senior", visa_sponsorship=True, city="Berlin",
@@ -139,7 +138,7 @@ def test_each_filter_alone_and_combined(client, taxonomy, params, expected):  # 
     assert sorted(_titles(client, **params)) == expected
 
 
-def test_the_company_filter_and_its_way_out(client, taxonomy):  # noqa: F811
+def test_the_company_filter_and_its_way_out(client, taxonomy):
     acme = CompanyFactory(name="Acme Vision", slug="acme-vision")
     _ready(PostingFactory(title="At Acme", company=acme), PostingFactory(title="Elsewhere"))
     response = client.get(reverse("postings:list"), {"company": "acme-vision"})
@@ -147,7 +146,7 @@ def test_the_company_filter_and_its_way_out(client, taxonomy):  # noqa: F811
     assert "(any company)" in response.content.decode()
 
 
-def test_salary_min_compares_annual_usd_across_periods_and_currencies(client, taxonomy, rates):  # noqa: F811
+def test_salary_min_compares_annual_usd_across_periods_and_currencies(client, taxonomy, rates):
     _ready(
         # 60 USD an hour = 124,800 a year (2,080 hours)
         PostingFactory(title="Hourly", salary_min=50, salary_max=60, salary_currency="USD",
@@ -191,7 +190,7 @@ def test_salary_min_compares_annual_usd_across_periods_and_currencies(client, ta
 )  # fmt: skip
 def test_a_bad_value_is_ignored_with_a_notice_and_the_rest_applies(
     client,
-    taxonomy,  # noqa: F811
+    taxonomy,
     params,
     notice,
 ):
@@ -205,7 +204,7 @@ def test_a_bad_value_is_ignored_with_a_notice_and_the_rest_applies(
     assert len(response.context["result"].postings) >= 1  # the valid workplace filter still applied
 
 
-def test_pages_stop_at_the_last_one_with_a_notice(client, monkeypatch, taxonomy):  # noqa: F811
+def test_pages_stop_at_the_last_one_with_a_notice(client, monkeypatch, taxonomy):
     monkeypatch.setattr(search, "PAGE_SIZE", 2)
     _ready(*PostingFactory.create_batch(5))
     result = client.get(reverse("postings:list"), {"page": "3"}).context["result"]
@@ -215,7 +214,7 @@ def test_pages_stop_at_the_last_one_with_a_notice(client, monkeypatch, taxonomy)
     assert "There are only 3 pages of results; showing the last one." in result.notices
 
 
-def test_the_count_is_capped_honestly(client, monkeypatch, taxonomy):  # noqa: F811
+def test_the_count_is_capped_honestly(client, monkeypatch, taxonomy):
     monkeypatch.setattr(search, "COUNT_CAP", 3)
     _ready(*PostingFactory.create_batch(5))
     response = client.get(reverse("postings:list"))
@@ -224,7 +223,7 @@ def test_the_count_is_capped_honestly(client, monkeypatch, taxonomy):  # noqa: F
     assert "<strong>3+</strong> open role" in response.content.decode()
 
 
-def test_facets_count_the_results_and_keep_other_options_of_a_selected_facet(client, taxonomy):  # noqa: F811
+def test_facets_count_the_results_and_keep_other_options_of_a_selected_facet(client, taxonomy):
     _ready(
         PostingFactory(seniority="senior", workplace="remote", remote_regions=["WW"]),
         PostingFactory(seniority="senior", workplace="hybrid"),
@@ -241,7 +240,7 @@ def test_facets_count_the_results_and_keep_other_options_of_a_selected_facet(cli
     assert not any(f.estimated for f in result.facets)
 
 
-def test_skill_chips_on_results_add_that_filter(client, taxonomy):  # noqa: F811
+def test_skill_chips_on_results_add_that_filter(client, taxonomy):
     _ready(PostingFactory(title="T", description="PyTorch and Kubernetes"))
     response = client.get(reverse("postings:list"), {"level": ["senior"]})
     html = response.content.decode()
@@ -249,7 +248,7 @@ def test_skill_chips_on_results_add_that_filter(client, taxonomy):  # noqa: F811
     assert ">PyTorch</a>" in html
 
 
-def test_only_publicly_visible_postings_ever_appear_in_results_and_facets(client, taxonomy):  # noqa: F811
+def test_only_publicly_visible_postings_ever_appear_in_results_and_facets(client, taxonomy):
     _ready(
         PostingFactory(title="Open", description="PyTorch"),
         PostingFactory(title="Draft", draft=True, description="PyTorch"),
@@ -261,7 +260,7 @@ def test_only_publicly_visible_postings_ever_appear_in_results_and_facets(client
     assert result.skill_facet.options[0].count == 1
 
 
-def test_the_detail_page_links_skills_and_lists_similar_roles(client, taxonomy):  # noqa: F811
+def test_the_detail_page_links_skills_and_lists_similar_roles(client, taxonomy):
     posting, *_others = _ready(
         PostingFactory(title="Main", description="PyTorch and Kubernetes"),
         PostingFactory(title="Similar", description="PyTorch on Kubernetes"),
@@ -274,7 +273,7 @@ def test_the_detail_page_links_skills_and_lists_similar_roles(client, taxonomy):
     assert ">Other level</a>" not in html and ">Unrelated</a>" not in html
 
 
-def test_similar_roles_are_kept_a_while_but_never_show_a_closed_posting(client, taxonomy):  # noqa: F811
+def test_similar_roles_are_kept_a_while_but_never_show_a_closed_posting(client, taxonomy):
     posting, _similar, closer = _ready(
         PostingFactory(title="Main", description="PyTorch and Kubernetes"),
         PostingFactory(title="Similar", description="PyTorch on Kubernetes"),
@@ -290,7 +289,7 @@ def test_similar_roles_are_kept_a_while_but_never_show_a_closed_posting(client, 
     assert ">Closer</a>" not in html and ">Newcomer</a>" not in html
 
 
-def test_pay_beyond_the_column_is_capped_and_no_pay_stays_empty(taxonomy, rates):  # noqa: F811
+def test_pay_beyond_the_column_is_capped_and_no_pay_stays_empty(taxonomy, rates):
     huge, none = _ready(
         PostingFactory(salary_min=10**9, salary_max=10**9, salary_currency="USD",
                        salary_period="hour"),
@@ -302,7 +301,7 @@ def test_pay_beyond_the_column_is_capped_and_no_pay_stays_empty(taxonomy, rates)
     assert (none.pay_min_usd, none.pay_max_usd) == (None, None)
 
 
-def test_facet_counts_add_up_to_the_result_count_for_look_alike_postings(client, taxonomy):  # noqa: F811
+def test_facet_counts_add_up_to_the_result_count_for_look_alike_postings(client, taxonomy):
     _ready(*PostingFactory.create_batch(4, seniority="senior", workplace="hybrid"))
     result = client.get(reverse("postings:list"), {"level": ["senior"]}).context["result"]
     for facet in result.facets:
@@ -327,7 +326,7 @@ def test_counts_over_more_than_the_cap_are_estimates(
     cap,
     capped,
     selected_estimated,
-    taxonomy,  # noqa: F811
+    taxonomy,
 ):
     # Three results among four hybrid postings. The selected facets count the results
     # without their own filter (four postings): exactly only when that wider set is within
@@ -350,7 +349,7 @@ def test_a_set_the_sample_shows_is_broad_is_not_counted(
     client,
     monkeypatch,
     django_assert_num_queries,
-    taxonomy,  # noqa: F811
+    taxonomy,
 ):
     _sample_everything(monkeypatch, cap=2, sure_sigmas=0)
     _ready(*PostingFactory.create_batch(3, description="PyTorch"))
@@ -370,7 +369,7 @@ def test_relevance_over_a_broad_set_ranks_the_newest_matches(
     client,
     monkeypatch,
     cutoff_rank,
-    taxonomy,  # noqa: F811
+    taxonomy,
 ):
     # The sample's cutoff finds the newest candidates directly (4), or finds too few and
     # the walk down the newest-first index is done instead (2); both rank the same ones.
@@ -408,7 +407,7 @@ def test_the_counts_agree_with_the_filters_they_describe(
     params,
     cap,
     monkeypatch,
-    taxonomy,  # noqa: F811
+    taxonomy,
 ):
     # The summary applies the facet and pay filters in its own statement (search._conditions);
     # each count must be what the list's own filters give, whichever path counted it. With
@@ -458,7 +457,7 @@ def test_the_counts_agree_with_the_filters_they_describe(
         assert result.left_out_without_pay == pay_less.count() > 0
 
 
-def test_the_posted_choices_show_how_many_each_would_give(client, taxonomy):  # noqa: F811
+def test_the_posted_choices_show_how_many_each_would_give(client, taxonomy):
     now = timezone.now()
     _ready(
         PostingFactory(published_at=now - timedelta(hours=2)),
@@ -483,7 +482,7 @@ def test_each_page_holds_the_postings_of_its_place_in_the_order(
     sort,
     cap,
     rates,
-    taxonomy,  # noqa: F811
+    taxonomy,
 ):
     # A counted result set brings its page's ids from the counting statement; a broader one
     # is paged by the database. Both must page the same order.

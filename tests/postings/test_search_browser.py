@@ -8,17 +8,17 @@ import re
 import pytest
 
 from postings.services import postings_refresh_pay_usd
+from postings.tagging.services import postings_tag
 from skills.extraction import Taxonomy
-from skills.services import postings_tag, taxonomy_load
-from tests.factories import PostingFactory
-from tests.skills.test_tagging import SMALL
+from skills.services import taxonomy_load
+from tests.factories import SMALL_TAXONOMY, PostingFactory
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def postings(transactional_db):
-    taxonomy_load(taxonomy=Taxonomy.from_dict(SMALL))
+    taxonomy_load(taxonomy=Taxonomy.from_dict(SMALL_TAXONOMY))
     made = [
         PostingFactory(title="Senior Remote Vision Engineer", seniority="senior",
                        workplace="remote", remote_regions=["WW"], description="PyTorch vision"),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from skills.models import Alias, Skill
 from skills.services import taxonomy_version
-from tests.skills.test_tagging import taxonomy  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def _inline(skill_pk: int, text: str) -> dict:
 def test_an_alias_colliding_with_another_skill_is_refused_in_the_admin(
     client,
     admin_user,
-    taxonomy,  # noqa: F811
+    taxonomy,
 ):
     client.force_login(admin_user)
     python = taxonomy["python"]
@@ -43,7 +43,7 @@ def test_an_alias_colliding_with_another_skill_is_refused_in_the_admin(
     assert not Alias.objects.filter(skill=python, text="k8s").exists()
 
 
-def test_an_admin_adds_an_alias_and_the_taxonomy_version_moves(client, admin_user, taxonomy):  # noqa: F811
+def test_an_admin_adds_an_alias_and_the_taxonomy_version_moves(client, admin_user, taxonomy):
     client.force_login(admin_user)
     python = taxonomy["python"]
     before = taxonomy_version()
@@ -59,7 +59,7 @@ def test_an_admin_adds_an_alias_and_the_taxonomy_version_moves(client, admin_use
     assert taxonomy_version() > before
 
 
-def test_the_preview_highlights_the_skills_found(client, admin_user, taxonomy):  # noqa: F811
+def test_the_preview_highlights_the_skills_found(client, admin_user, taxonomy):
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:skills_preview"), {"text": "PyTorch on k8s <script>x</script>"}
@@ -70,7 +70,7 @@ def test_the_preview_highlights_the_skills_found(client, admin_user, taxonomy): 
     assert "&lt;script&gt;" in html and "<script>x" not in html
 
 
-def test_the_merge_action_folds_skills_into_the_chosen_one(client, admin_user, taxonomy):  # noqa: F811
+def test_the_merge_action_folds_skills_into_the_chosen_one(client, admin_user, taxonomy):
     client.force_login(admin_user)
     torch = Skill.objects.create(
         slug="torch7", name="Torch7", category=taxonomy["pytorch"].category
@@ -83,7 +83,13 @@ def test_the_merge_action_folds_skills_into_the_chosen_one(client, admin_user, t
         },
     )  # fmt: skip
     assert response.status_code == 302
-    assert not Skill.objects.filter(pk=torch.pk).exists()
+    torch.refresh_from_db()
+    assert (torch.merged_into, torch.is_active) == (taxonomy["pytorch"], False)
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert messages == [
+        "Merged Torch7 into PyTorch. Postings tagged with it move to PyTorch in the background, "
+        "within a minute."
+    ]
 
 
 @pytest.mark.parametrize("name", ["admin:skills_preview", "admin:skills_skill_changelist"])
@@ -95,8 +101,8 @@ def test_seekers_and_visitors_cannot_reach_curation(client, seeker, name):
     assert "/admin/login/" in response["Location"]
 
 
-def test_the_skill_list_shows_retag_progress(client, admin_user, taxonomy):  # noqa: F811
-    from skills.services import postings_tag
+def test_the_skill_list_shows_retag_progress(client, admin_user, taxonomy):
+    from postings.tagging.services import postings_tag
     from tests.factories import PostingFactory
 
     done, _pending = PostingFactory.create_batch(2)

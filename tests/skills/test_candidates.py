@@ -9,8 +9,6 @@ from skills.candidates import find_candidates
 from skills.extraction import AliasEntry, SkillMatcher
 from skills.models import Alias, CandidateStatus, Skill, SkillCandidate
 from skills.services import candidates_refresh, taxonomy_version
-from tests.factories import PostingFactory
-from tests.skills.test_tagging import taxonomy  # noqa: F401 - fixture
 
 MATCHER = SkillMatcher.from_entries(
     [AliasEntry("pytorch", "PyTorch", "PyTorch"), AliasEntry("python", "Python", "Python")]
@@ -45,19 +43,17 @@ def test_it_ignores_known_terms_sentence_initial_verbs_and_stopwords():
 
 
 @pytest.mark.django_db
-def test_refresh_keeps_decisions_and_counts_again(taxonomy):  # noqa: F811
-    for text in TEXTS:
-        PostingFactory(description=text)
+def test_refresh_keeps_decisions_and_counts_again(taxonomy):
     SkillCandidate.objects.create(term="Triton", key="triton", status=CandidateStatus.REJECTED)
 
-    assert candidates_refresh(min_postings=1) >= 2
+    assert candidates_refresh(texts=TEXTS, min_postings=1) >= 2
 
     assert SkillCandidate.objects.get(key="deepspeed").posting_count == 3
     assert SkillCandidate.objects.get(key="triton").status == CandidateStatus.REJECTED
 
 
 @pytest.mark.django_db
-def test_an_admin_accepts_a_candidate_as_a_new_skill(client, admin_user, taxonomy):  # noqa: F811
+def test_an_admin_accepts_a_candidate_as_a_new_skill(client, admin_user, taxonomy):
     candidate = SkillCandidate.objects.create(term="DeepSpeed", key="deepspeed", posting_count=3)
     client.force_login(admin_user)
     before = taxonomy_version()
@@ -76,7 +72,7 @@ def test_an_admin_accepts_a_candidate_as_a_new_skill(client, admin_user, taxonom
 
 
 @pytest.mark.django_db
-def test_an_admin_accepts_a_candidate_as_an_alias(client, admin_user, taxonomy):  # noqa: F811
+def test_an_admin_accepts_a_candidate_as_an_alias(client, admin_user, taxonomy):
     candidate = SkillCandidate.objects.create(term="Kubernetes Engine", key="kubernetes engine")
     client.force_login(admin_user)
     client.post(
@@ -93,7 +89,7 @@ def test_an_admin_accepts_a_candidate_as_an_alias(client, admin_user, taxonomy):
 def test_accepting_a_colliding_candidate_reports_it_and_changes_nothing(
     client,
     admin_user,
-    taxonomy,  # noqa: F811
+    taxonomy,
 ):
     candidate = SkillCandidate.objects.create(term="K8s", key="k8s-cand")
     client.force_login(admin_user)

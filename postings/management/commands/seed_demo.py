@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from postings.demo.content import generate_companies, generate_postings
 from postings.services import companies_ensure, postings_bulk_load
+from postings.tagging.services import postings_enqueue_retag
 
 
 class Command(BaseCommand):
@@ -44,11 +45,7 @@ class Command(BaseCommand):
             )
         if inserted:
             # Tag the new postings in the background, in id-range batches.
-            from jobboard.queueing import enqueue_on_commit
-            from skills.services import taxonomy_version
-            from skills.tasks import retag_all
-
-            enqueue_on_commit(retag_all, taxonomy_version())
+            postings_enqueue_retag()
         self.stdout.write(
             f"{inserted} postings added, {postings - inserted} already present "
             f"({len(company_ids)} companies)."

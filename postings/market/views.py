@@ -1,17 +1,14 @@
+"""The /salaries/ pages: the survey's bands (salaries) beside the pay posted on the board."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from postings.market.pay import city_chart, posted_pay, postings_paying_at_least, skill_premiums
 from salaries.forms import CalculatorForm
 from salaries.geography import COUNTRY_NAMES
-from salaries.insights import (
-    band_charts,
-    city_chart,
-    posted_pay,
-    postings_paying_at_least,
-    skill_premiums,
-)
+from salaries.insights import band_charts
 from salaries.models import MIN_SAMPLES
 from salaries.services import band_lookup, rates_current
 

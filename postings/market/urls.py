@@ -1,7 +1,8 @@
 from django.urls import path
 
-from salaries import views
+from postings.market import views
 
+# The pages keep the "salaries" names they have always had: seekers know them by /salaries/.
 app_name = "salaries"
 
 urlpatterns = [

@@ -1,4 +1,5 @@
-"""Companies and their job postings."""
+"""Companies and their job postings: the board's core rows and the one rule of what the public
+may see (PostingQuerySet.visible())."""
 
 from __future__ import annotations
 
@@ -12,10 +13,15 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower, Mod, Upper
+from django.db.models.functions import Mod, Upper
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
+
+from salaries.geography import region_of
+
+# Shared with salary bands, which are grouped by the same levels, role families and workplaces.
+from salaries.vocabulary import RoleFamily, Seniority, Workplace
 
 
 class Company(models.Model):
@@ -45,38 +51,12 @@ class Company(models.Model):
         return self.name
 
 
-class Seniority(models.TextChoices):
-    INTERN = "intern", "Intern"
-    JUNIOR = "junior", "Junior"
-    MID = "mid", "Mid-level"
-    SENIOR = "senior", "Senior"
-    LEAD = "lead", "Lead"
-    PRINCIPAL = "principal", "Principal"
-
-
-class RoleFamily(models.TextChoices):
-    ML_ENGINEER = "ml_engineer", "ML engineer"
-    DATA_SCIENTIST = "data_scientist", "Data scientist"
-    DATA_ENGINEER = "data_engineer", "Data engineer"
-    RESEARCH_SCIENTIST = "research_scientist", "Research scientist"
-    MLOPS = "mlops", "MLOps / platform"
-    APPLIED_SCIENTIST = "applied_scientist", "Applied scientist"
-    DATA_ANALYST = "data_analyst", "Data analyst"
-    OTHER = "other", "Other"
-
-
 class EmploymentType(models.TextChoices):
     FULL_TIME = "full_time", "Full-time"
     PART_TIME = "part_time", "Part-time"
     CONTRACT = "contract", "Contract"
     INTERNSHIP = "internship", "Internship"
     TEMPORARY = "temporary", "Temporary"
-
-
-class Workplace(models.TextChoices):
-    ONSITE = "onsite", "On-site"
-    HYBRID = "hybrid", "Hybrid"
-    REMOTE = "remote", "Remote"
 
 
 class PayPeriod(models.TextChoices):
@@ -119,8 +99,6 @@ EU_COUNTRIES = frozenset(
 
 def remote_codes_for(country: str) -> list[str]:
     """The remote_regions codes under which someone living in `country` may apply."""
-    from salaries.geography import region_of
-
     region = region_of(country)
     codes = {"WW", country}
     if country in EU_COUNTRIES:
@@ -506,140 +484,34 @@ class Posting(models.Model):
         return ", ".join(REMOTE_REGIONS.get(code, code) for code in self.remote_regions)
 
 
-# ---------------------------------------------------------------------------------------------
-# Employer workflow (issue 5): company members, invitations, edits under review
-# ---------------------------------------------------------------------------------------------
+class SyncMarkName(models.TextChoices):
+    TAXONOMY = "taxonomy", "Taxonomy version the postings were re-tagged for"
+    EXCHANGE_RATES = "exchange_rates", "Exchange rates annual USD pay was computed at"
 
 
-class Membership(models.Model):
-    """An employer belongs to one company; a company has any number of members, all equal."""
+class SyncMark(models.Model):
+    """How far postings have followed a change made in a lower app, which cannot tell them.
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            # One company per employer: every permission check is "the user's company".
-            models.UniqueConstraint(fields=["user"], name="membership_one_company_per_user"),
-        ]
-        indexes = [
-            # The team page and reminder e-mails: members of a company.
-            models.Index(fields=["company"], name="membership_company_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} at {self.company}"
-
-
-class Invitation(models.Model):
-    """A member asked a colleague (by e-mail) to join the company.
-
-    The link carries a signed, time-limited token of the id (postings.employers.services), so
-    no secret is stored; accepting sets accepted_at, after which the link does nothing.
+    The taxonomy (skills) and exchange rates (salaries) change without knowing that postings
+    derive skill tags and annual USD pay from them. Periodic tasks compare the lower app's
+    current state with the mark here and, when it moved, claim the follow-up with a
+    conditional UPDATE of the mark (so two beats never both start it) and do it. Being rows,
+    marks survive a broker outage: nothing that must follow a change is a message that can
+    be lost.
     """
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    # Set by the e-mail task in the transaction that sends, so a re-run sends nothing twice.
-    sent_at = models.DateTimeField(null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    Name = SyncMarkName
+
+    name = models.CharField(max_length=32, primary_key=True, choices=SyncMarkName.choices)
+    mark = models.CharField(max_length=128)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            # Inviting the same address again re-sends the open invitation instead of piling up.
-            models.UniqueConstraint(
-                Lower("email"),
-                "company",
-                condition=Q(accepted_at__isnull=True),
-                name="invitation_one_open_per_email",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} to {self.company}"
-
-
-class RevisionStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-class PostingRevision(models.Model):
-    """An edit of a published posting's reviewed fields (title, description, pay), waiting for
-    review while the approved version stays public.
-
-    `data` holds every employer-editable field as the form cleaned it (decimals as strings),
-    so approving applies the whole edit at once and the queue can show a diff against the live
-    posting. A `renew` revision also restarts the 30 days when it is approved.
-    """
-
-    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="revisions")
-    data = models.JSONField()
-    renew = models.BooleanField(default=False)
-    status = models.CharField(
-        max_length=16, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    submitted_at = models.DateTimeField(default=timezone.now)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    rejection_reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-submitted_at"]
         constraints = [
             models.CheckConstraint(
-                condition=_in_choices("status", RevisionStatus), name="revision_status_valid"
-            ),
-            # At most one edit waits per posting: editing again updates it.
-            models.UniqueConstraint(
-                fields=["posting"],
-                condition=Q(status=RevisionStatus.PENDING),
-                name="revision_one_pending_per_posting",
-            ),
-        ]
-        indexes = [
-            # The moderation queue: pending edits, oldest first.
-            models.Index(
-                fields=["submitted_at", "id"],
-                name="revision_review_queue_idx",
-                condition=Q(status=RevisionStatus.PENDING),
-            ),
+                condition=_in_choices("name", SyncMarkName), name="sync_mark_name_valid"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"edit of {self.posting_id} ({self.status})"
-
-
-class CounterFlush(models.Model):
-    """A batch of Redis view/apply counters already added to postings.
-
-    Written in the same transaction as the additions: a flush re-run after a crash finds its
-    batch here and only deletes the Redis key, so no count is added twice.
-    """
-
-    batch = models.CharField(max_length=64)
-    flushed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["batch"], name="counter_flush_batch_unique")]
-
-    def __str__(self) -> str:
-        return self.batch
+        return f"{self.name}: {self.mark}"

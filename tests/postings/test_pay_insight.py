@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 
-from salaries.services import posting_pay_insight
+from postings.market.pay import posting_pay_insight
 from tests.factories import PostingFactory
 from tests.salaries.factories import ExchangeRateFactory, SalaryBandFactory
 

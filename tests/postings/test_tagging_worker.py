@@ -7,17 +7,16 @@ import time
 import pytest
 from django.db import transaction
 
-from postings.models import Posting
+from postings.models import Posting, PostingTagState
+from postings.tagging.services import posting_enqueue_tagging
 from skills.extraction import Taxonomy
-from skills.models import PostingTagState
-from skills.services import posting_enqueue_tagging, taxonomy_load
-from tests.factories import PostingFactory
-from tests.skills.test_tagging import SMALL
+from skills.services import taxonomy_load
+from tests.factories import SMALL_TAXONOMY, PostingFactory
 
 
 @pytest.mark.e2e
 def test_a_new_posting_is_tagged_by_the_worker_after_commit(celery_worker_process):
-    taxonomy_load(taxonomy=Taxonomy.from_dict(SMALL))
+    taxonomy_load(taxonomy=Taxonomy.from_dict(SMALL_TAXONOMY))
     with transaction.atomic():
         posting = PostingFactory(description="Train PyTorch models and deploy them on k8s.")
         posting_enqueue_tagging(posting_id=posting.pk)

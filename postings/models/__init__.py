@@ -1,0 +1,37 @@
+"""The postings app's models, split by sub-domain; import them from here."""
+
+from postings.models.employers import (
+    CounterFlush,
+    Invitation,
+    Membership,
+    PostingRevision,
+    RevisionStatus,
+)
+from postings.models.postings import (
+    EU_COUNTRIES,
+    REMOTE_REGIONS,
+    SAMPLE_EVERY,
+    SEARCH_DOCUMENT_SQL,
+    SIMILAR_TTL,
+    CloseReason,
+    Company,
+    EmploymentType,
+    PayPeriod,
+    Posting,
+    PostingQuerySet,
+    RoleFamily,
+    Seniority,
+    Status,
+    SyncMark,
+    Workplace,
+    remote_codes_for,
+)
+from postings.models.tagging import PostingSkill, PostingTagState, Source
+
+__all__ = [
+    "EU_COUNTRIES", "REMOTE_REGIONS", "SAMPLE_EVERY", "SEARCH_DOCUMENT_SQL", "SIMILAR_TTL",
+    "CloseReason", "Company", "CounterFlush", "EmploymentType", "Invitation", "Membership",
+    "PayPeriod", "Posting", "PostingQuerySet", "PostingRevision", "PostingSkill",
+    "PostingTagState", "RevisionStatus", "RoleFamily", "Seniority", "Source", "Status",
+    "SyncMark", "Workplace", "remote_codes_for",
+]  # fmt: skip
