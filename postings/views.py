@@ -12,6 +12,7 @@ from postings.filters import SORT_CHOICES
 from postings.market.pay import posting_pay_insight
 from postings.models import Posting
 from postings.search import RANK_CANDIDATES, SearchResult, search_postings
+from postings.tagging.groups import skill_groups
 from skills.services import skill_index
 
 
@@ -79,7 +80,8 @@ def _cards(result: SearchResult) -> list[Card]:
     current = _query(result, drop={"page"})
     cards = []
     for posting in result.postings:
-        refs = result.skills.active_refs(posting.skill_ids)
+        # soft skills ("Attention to detail") are shown on the posting page, not on cards
+        refs = [ref for ref in result.skills.active_refs(posting.skill_ids) if not ref.is_soft]
         refs.sort(key=lambda r: (r.slug not in selected, rank.get(r.slug, 999), r.name))
         chips = []
         for ref in refs[:CHIPS_PER_CARD]:
@@ -113,13 +115,12 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if slug != posting.slug:
         return redirect(posting, permanent=True)
     posting_record_view(posting_id=posting.pk)  # one Redis increment, flushed by beat
-    index = skill_index()
-    chips = sorted(index.active_refs(posting.skill_ids), key=lambda ref: ref.name.lower())
+    groups = skill_groups(skill_index(), posting.skill_ids, posting.preferred_skill_ids)
     similar = Posting.objects.similar_to_cached(posting)
     context = {
         "posting": posting,
         "insight": posting_pay_insight(posting),
-        "skill_chips": chips,
+        "skill_groups": groups,
         "similar": similar,
     }
     return render(request, "postings/posting_detail.html", context)

@@ -26,11 +26,12 @@ from postings.models.postings import (
     Workplace,
     remote_codes_for,
 )
-from postings.models.tagging import PostingSkill, PostingTagState, Source
+from postings.models.tagging import GroupSource, PostingSkill, PostingTagState, Source
 
 __all__ = [
     "EU_COUNTRIES", "REMOTE_REGIONS", "SAMPLE_EVERY", "SEARCH_DOCUMENT_SQL", "SIMILAR_TTL",
-    "CloseReason", "Company", "CounterFlush", "EmploymentType", "Invitation", "Membership",
+    "CloseReason", "Company", "CounterFlush", "EmploymentType", "GroupSource", "Invitation",
+    "Membership",
     "PayPeriod", "Posting", "PostingQuerySet", "PostingRevision", "PostingSkill",
     "PostingTagState", "RevisionStatus", "RoleFamily", "Seniority", "Source", "Status",
     "SyncMark", "Workplace", "remote_codes_for",

@@ -1262,7 +1262,7 @@ _LABEL_AFTER = re.compile(r"[A-Za-z -]{2,24}?[ \t]*:")
 # Clause ends: a sentence end, a semicolon, a colon, a bracket.
 _CLAUSE_END = re.compile(r"[.;:()\[\]!?](?=\s|$)|[;:()\[\]\u2013\u2014]|\s-\s")
 _OPTIONAL_HEADING_WORDS = 6  # a heading line has at most this many words
-_BULLETS = " \t-*\u2022\u00b7\u25aa\u25cf\u25e6>\u2013\u2014"
+_BULLETS = " \t-*#\u2022\u00b7\u25aa\u25cf\u25e6>\u2013\u2014"  # and Markdown "##", "**"
 
 
 def _optional_matches(text: str, starts: list[int], markers: list[int]) -> set[int]:
