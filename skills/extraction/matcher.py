@@ -584,23 +584,18 @@ class SkillMatcher:
         if self.skip_company_context and company:
             drop.update(_company_subject_matches(text, starts, company))
         new = tuple.__new__  # Match(...) without the keyword handling: many matches
+        n = len(cands)
+        flags = [False] * n  # preferred, per match
         if optional:
-            preferred = _optional_matches(text, starts, optional)
-            return [
-                new(Match, (c.slug, c.name, s, e, text[s:e], i in preferred))
-                for i, (s, e, c) in enumerate(zip(starts, ends, cands, strict=True))
-                if i not in drop
-            ]
+            for i in _optional_matches(text, starts, optional):
+                flags[i] = True
+        rows = zip(starts, ends, cands, flags, strict=True)
         if drop:
-            return [
-                new(Match, (c.slug, c.name, s, e, text[s:e], False))
-                for i, (s, e, c) in enumerate(zip(starts, ends, cands, strict=True))
-                if i not in drop
-            ]
-        return [
-            new(Match, (c.slug, c.name, s, e, text[s:e], False))
-            for s, e, c in zip(starts, ends, cands, strict=True)
-        ]
+            keep = [True] * n
+            for i in drop:
+                keep[i] = False
+            rows = itertools.compress(rows, keep)
+        return [new(Match, (c.slug, c.name, s, e, text[s:e], p)) for s, e, c, p in rows]
 
     @staticmethod
     def _pick(bucket: tuple, text: str, o_start: int, o_end: int) -> _Candidate | None:
@@ -956,6 +951,7 @@ _ANY_HEADING = re.compile(r"[^\n]{1,40}:[ \t]*$|[A-Z][A-Z ]{3,40}$")
 _PROSE_LINE = re.compile(r".*[.!?][ \t]*$|(?:\S+[ \t]+){15,}")
 _SECTION_MAX = 3000  # characters: a company section is a few paragraphs at most
 _HEADING_REACH = 40  # characters between a line start and a heading word at most
+_INLINE_SECTION_MAX = 1500  # characters of a section whose heading stands inside a line
 
 
 def _stack_end(text: str, pos: int) -> int:
@@ -998,20 +994,24 @@ def _section(text: str, pos: int) -> tuple[int, int] | None:
         if k != -1:
             starts.append(k + 2)
     # anywhere else, a heading word with its colon ("... <CONTACT> Job benefits: ...")
-    starts.append(pos)
+    if text.find(":", pos, pos + 30) != -1:
+        starts.append(pos)
     for start in starts:
         m = _COMPANY_HEADING.match(text, start)
         if m is not None and m.end() > pos and (start != pos or text[m.end() - 1] == ":"):
             end = m.end()
-            limit = min(len(text), end + _SECTION_MAX)
-            job = _JOB_HEADING_LINE.search(text, end, limit)
-            if job is not None:
-                limit = job.start()
-            if start == pos:  # a heading inside a line: so may the next one be
-                job = _JOB_HEADING_INLINE.search(text, end, limit)
+            if start == pos:
+                # a heading inside a line: a short section, which the next heading inside
+                # the line may end
+                limit = min(len(text), end + _INLINE_SECTION_MAX)
+                job = _JOB_HEADING_LINE.search(text, end, limit)
                 if job is not None:
                     limit = job.start()
-            return end, limit
+                job = _JOB_HEADING_INLINE.search(text, end, limit)
+                return end, job.start() if job is not None else limit
+            limit = min(len(text), end + _SECTION_MAX)
+            job = _JOB_HEADING_LINE.search(text, end, limit)
+            return end, job.start() if job is not None else limit
     return None
 
 
@@ -1032,12 +1032,12 @@ def _company_context_matches(
     # a skill right after "our" is the company's own ("you will work in our Agile teams"),
     # unless the line is a task about it ("Maintain our Kubernetes clusters")
     for pos in voice:
+        if text[pos] not in "oO" or text[pos + 1 : pos + 4] not in ("ur ", "UR "):
+            continue  # "we"
         i = bisect_left(starts, pos + 4)
         if (
             i < n_chosen
             and starts[i] == pos + 4
-            and text[pos + 3] == " "
-            and text[pos : pos + 3].lower() == "our"
             and not _is_task(text[rfind("\n", max(0, pos - 200), pos) + 1 : pos])
         ):
             drop.add(i)
@@ -1128,6 +1128,14 @@ _COMPANY_VERBS = (
     "aims",
     "strives",
     "believes",
+    # what the company is after, its subject a noun: "The short-term goal is to ..."
+    "goal is",
+    "goals are",
+    "ambition is",
+    "mission is",
+    "vision is",
+    "aim is",
+    "purpose is",
 )
 _SUBJECT_MAX_WORDS = 6
 _SUBJECT_REACH = 160  # characters before the verb searched for the subject's start
@@ -1177,19 +1185,21 @@ def _company_subject_matches(text: str, starts: list[int], verbs: list[int]) -> 
         ls = _SUBJECT_START.match(text, b + 1).end()
         if ls >= pos:
             continue
+        i = bisect_left(starts, ls)
+        if i == n_chosen or starts[i] > pos + _SENT_WINDOW:
+            continue  # no skill in reach
         # a de-identified name is a run of placeholders ("<ORGANIZATION> <ORGANIZATION>")
         head = text[ls:pos]
         subject = (_PLACEHOLDERS.sub("<>", head) if "<" in head else head).split()
-        lowered = [w.lower() for w in subject]
-        named = not _ORG_NOUNS.isdisjoint(lowered)
-        if (
-            len(subject) > (_SUBJECT_MAX_WORDS + 2 if named else _SUBJECT_MAX_WORDS)
-            or not (subject[0][0].isupper() or subject[0][0] == "<")
-            or not _NOT_COMPANY.isdisjoint(lowered)
+        if len(subject) > _SUBJECT_MAX_WORDS + 2 or not (
+            subject[0][0].isupper() or subject[0][0] == "<"
         ):
             continue
-        i = bisect_left(starts, ls)
-        if i == n_chosen:
+        lowered = [w.lower() for w in subject]
+        named = not _ORG_NOUNS.isdisjoint(lowered)
+        if (len(subject) > _SUBJECT_MAX_WORDS and not named) or not _NOT_COMPANY.isdisjoint(
+            lowered
+        ):
             continue
         if starts[i] < pos and not named:
             continue  # a skill is the subject ("Python is a must"), not a group named after it
@@ -1270,8 +1280,12 @@ def _optional_matches(text: str, starts: list[int], markers: list[int]) -> set[i
     of the optional words the matcher found."""
     bisect_left = bisect.bisect_left
     n = len(text)
+    n_chosen = len(starts)
     out: set[int] = set()
     for pos in markers:
+        i = bisect_left(starts, pos - _SENT_WINDOW)
+        if i == n_chosen or starts[i] > pos + _SECTION_MAX:
+            continue  # no skill it could cover
         lo = max(0, pos - _SENT_WINDOW)
         ls = text.rfind("\n", lo, pos) + 1 or lo
         le = text.find("\n", pos, pos + _SENT_WINDOW)

@@ -408,7 +408,10 @@ def test_a_company_blurb_in_the_third_person_tags_nothing(matcher: SkillMatcher)
         ("<ORGANIZATION> <ORGANIZATION> is a global leader in financial services.", []),
         ("The Acme data platform team uses Kafka and Spark.", []),
         ("Acme builds CRM software for banks.", []),
+        # what the company is after
+        ("The short-term goal is to generate unit tests for Python.", []),
         # a skill is the subject, or the sentence is about the hire: kept
+        ("Your goal is to build Python services.", ["python"]),
         ("Python is a must.", ["python"]),
         ("Acme uses Kafka and you will need it too.", ["kafka"]),
         ("The candidate uses Python daily.", ["python"]),
