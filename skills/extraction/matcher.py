@@ -584,18 +584,23 @@ class SkillMatcher:
         if self.skip_company_context and company:
             drop.update(_company_subject_matches(text, starts, company))
         new = tuple.__new__  # Match(...) without the keyword handling: many matches
-        n = len(cands)
-        flags = [False] * n  # preferred, per match
-        if optional:
-            for i in _optional_matches(text, starts, optional):
-                flags[i] = True
-        rows = zip(starts, ends, cands, flags, strict=True)
+        preferred = _optional_matches(text, starts, optional) if optional else None
+        if preferred:
+            return [
+                new(Match, (c.slug, c.name, s, e, text[s:e], i in preferred))
+                for i, (s, e, c) in enumerate(zip(starts, ends, cands, strict=True))
+                if i not in drop
+            ]
         if drop:
-            keep = [True] * n
-            for i in drop:
-                keep[i] = False
-            rows = itertools.compress(rows, keep)
-        return [new(Match, (c.slug, c.name, s, e, text[s:e], p)) for s, e, c, p in rows]
+            return [
+                new(Match, (c.slug, c.name, s, e, text[s:e], False))
+                for i, (s, e, c) in enumerate(zip(starts, ends, cands, strict=True))
+                if i not in drop
+            ]
+        return [
+            new(Match, (c.slug, c.name, s, e, text[s:e], False))
+            for s, e, c in zip(starts, ends, cands, strict=True)
+        ]
 
     @staticmethod
     def _pick(bucket: tuple, text: str, o_start: int, o_end: int) -> _Candidate | None:
@@ -1172,6 +1177,9 @@ def _company_subject_matches(text: str, starts: list[int], verbs: list[int]) -> 
     for pos in verbs:
         if pos < done:
             continue
+        k = bisect_left(starts, pos)
+        if k == n_chosen or starts[k] > pos + _SENT_WINDOW:
+            continue  # no skill after the verb in reach
         # the subject's start: a line start, a sentence end or a header field's colon
         # ("Company description: Acme is ...") close before the verb
         lo = pos - _SUBJECT_REACH if pos > _SUBJECT_REACH else 0
@@ -1294,9 +1302,8 @@ def _optional_matches(text: str, starts: list[int], markers: list[int]) -> set[i
         if le - ls > _LONG_LINE:
             ls, le = _sentence(text, pos, ls, le)
         head = text[ls:pos].strip(_BULLETS)
-        word = text[pos : pos + 16].split(maxsplit=1)[0].lower().strip(":,.")
-        label = _LABEL_AFTER.match(text, pos)
-        if label is not None and head:
+        label = _LABEL_AFTER.match(text, pos) if head else None
+        if label is not None:
             a, b = label.end(), le  # a label inside a line: "Must have: Go, Bonus: Rust"
         elif not head:
             rest = text[pos:le].rstrip()
@@ -1309,7 +1316,7 @@ def _optional_matches(text: str, starts: list[int], markers: list[int]) -> set[i
                 a, b = le, _section_end(text, le)  # a heading: its section
             else:
                 a, b = pos, le  # the rest of the line
-        elif word in _LOOKING_AHEAD:
+        elif text[pos : pos + 16].split(maxsplit=1)[0].lower() in _LOOKING_AHEAD:
             m = _AHEAD_END.search(text, pos, le)
             a, b = pos, m.start() if m else le
         else:
@@ -1340,7 +1347,7 @@ def _section_end(text: str, pos: int) -> int:
         if not line:
             if seen:
                 return nl
-        elif len(line) <= 80 and (
+        elif line[0] not in _BULLETS and len(line) <= 80 and (
             _JOB_HEADING.match(line) or _COMPANY_HEADING.match(line) or _ANY_HEADING.match(line)
         ):
             return nl

@@ -11,7 +11,7 @@ from postings.employers.services import posting_duplicate
 from postings.models import Posting, PostingSkill, Source
 from postings.tagging.services import postings_tag
 from skills.models import Skill
-from tests.factories import PostingFactory
+from tests.factories import PostingFactory, posting_skill_groups
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,7 @@ def tagged(company, employer, skills):
     return posting
 
 
-def _groups(posting: Posting) -> dict[str, tuple[bool, str]]:
-    rows = PostingSkill.objects.filter(posting=posting).exclude(source=Source.REMOVED)
-    return {
-        slug: (preferred, source)
-        for slug, preferred, source in rows.values_list(
-            "skill__slug", "preferred", "preferred_source"
-        )
-    }
+_groups = posting_skill_groups
 
 
 def _move(client, posting, skill, action):

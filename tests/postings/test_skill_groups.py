@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from postings.models import Posting, PostingSkill, Source
+from postings.models import Posting
 from postings.tagging.services import merged_skills_fold, postings_tag
 from skills.models import Alias, Category, Skill
 from skills.services import skill_merge, taxonomy_changed
-from tests.factories import PostingFactory
+from tests.factories import PostingFactory, posting_skill_groups
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,7 @@ DESCRIPTION = (
 )
 
 
-def _groups(posting: Posting) -> dict[str, tuple[bool, str]]:
-    rows = PostingSkill.objects.filter(posting=posting).exclude(source=Source.REMOVED)
-    return {
-        slug: (preferred, group_source)
-        for slug, preferred, group_source in rows.values_list(
-            "skill__slug", "preferred", "preferred_source"
-        )
-    }
+_groups = posting_skill_groups
 
 
 def _ids(taxonomy, *slugs: str) -> list[int]:
