@@ -586,11 +586,18 @@ class SkillMatcher:
         new = tuple.__new__  # Match(...) without the keyword handling: many matches
         preferred = _optional_matches(text, starts, optional) if optional else None
         if preferred:
-            return [
-                new(Match, (c.slug, c.name, s, e, text[s:e], i in preferred))
-                for i, (s, e, c) in enumerate(zip(starts, ends, cands, strict=True))
-                if i not in drop
-            ]
+            # per-match flags zipped in C rather than two set lookups per match
+            n = len(cands)
+            flags = [False] * n
+            for i in preferred:
+                flags[i] = True
+            rows = zip(starts, ends, cands, flags, strict=True)
+            if drop:
+                keep = [True] * n
+                for i in drop:
+                    keep[i] = False
+                rows = itertools.compress(rows, keep)
+            return [new(Match, (c.slug, c.name, s, e, text[s:e], p)) for s, e, c, p in rows]
         if drop:
             return [
                 new(Match, (c.slug, c.name, s, e, text[s:e], False))
@@ -936,14 +943,6 @@ _JOB_HEADING_WORDS = (
     r"|desired|preferred|basic|required|minimum|mandatory)\b[^\n:]{0,40}:?[ \t]*(?::|(?=\n)|\Z)"
 )
 _JOB_HEADING = re.compile(_JOB_HEADING_WORDS, re.IGNORECASE)
-# a heading about the job inside a line ("... Tasks Leading the team ...", "Your profile:"):
-# capitalised, as headings are
-_JOB_HEADING_INLINE = re.compile(
-    r"\b(?:Requirements?|Responsibilities|Qualifications?|Profile|Tasks?|Duties|Skills"
-    r"|About (?:you|the role|the job|the position)|What you|You will|Who you are"
-    r"|Your (?:profile|role|tasks?|responsibilities|skills|qualifications)|Must have"
-    r"|Nice to have|Job description|Key responsibilities)\b"
-)
 # the same at the start of a line, found with a search (the leading newline is a literal
 # prefix, so the regex engine skips ahead quickly)
 _JOB_HEADING_LINE = re.compile(r"\n" + _JOB_HEADING_WORDS, re.IGNORECASE)
@@ -956,7 +955,6 @@ _ANY_HEADING = re.compile(r"[^\n]{1,40}:[ \t]*$|[A-Z][A-Z ]{3,40}$")
 _PROSE_LINE = re.compile(r".*[.!?][ \t]*$|(?:\S+[ \t]+){15,}")
 _SECTION_MAX = 3000  # characters: a company section is a few paragraphs at most
 _HEADING_REACH = 40  # characters between a line start and a heading word at most
-_INLINE_SECTION_MAX = 1500  # characters of a section whose heading stands inside a line
 
 
 def _stack_end(text: str, pos: int) -> int:
@@ -998,25 +996,12 @@ def _section(text: str, pos: int) -> tuple[int, int] | None:
         k = text.rfind(end, lo, pos)
         if k != -1:
             starts.append(k + 2)
-    # anywhere else, a heading word with its colon ("... <CONTACT> Job benefits: ...")
-    if text.find(":", pos, pos + 30) != -1:
-        starts.append(pos)
     for start in starts:
         m = _COMPANY_HEADING.match(text, start)
-        if m is not None and m.end() > pos and (start != pos or text[m.end() - 1] == ":"):
+        if m is not None and m.end() > pos:
             end = m.end()
-            if start == pos:
-                # a heading inside a line: a short section, which the next heading inside
-                # the line may end
-                limit = min(len(text), end + _INLINE_SECTION_MAX)
-                job = _JOB_HEADING_LINE.search(text, end, limit)
-                if job is not None:
-                    limit = job.start()
-                job = _JOB_HEADING_INLINE.search(text, end, limit)
-                return end, job.start() if job is not None else limit
-            limit = min(len(text), end + _SECTION_MAX)
-            job = _JOB_HEADING_LINE.search(text, end, limit)
-            return end, job.start() if job is not None else limit
+            job = _JOB_HEADING_LINE.search(text, end, min(len(text), end + _SECTION_MAX))
+            return end, job.start() if job is not None else min(len(text), end + _SECTION_MAX)
     return None
 
 
@@ -1034,18 +1019,6 @@ def _company_context_matches(
     find = text.find
     n = len(text)
     drop: set[int] = set()
-    # a skill right after "our" is the company's own ("you will work in our Agile teams"),
-    # unless the line is a task about it ("Maintain our Kubernetes clusters")
-    for pos in voice:
-        if text[pos] not in "oO" or text[pos + 1 : pos + 4] not in ("ur ", "UR "):
-            continue  # "we"
-        i = bisect_left(starts, pos + 4)
-        if (
-            i < n_chosen
-            and starts[i] == pos + 4
-            and not _is_task(text[rfind("\n", max(0, pos - 200), pos) + 1 : pos])
-        ):
-            drop.add(i)
     # company-voice words: each line (or sentence of a long line) is judged once
     done = -1  # end of the last line or sentence handled
     for pos in voice:
@@ -1347,8 +1320,12 @@ def _section_end(text: str, pos: int) -> int:
         if not line:
             if seen:
                 return nl
-        elif line[0] not in _BULLETS and len(line) <= 80 and (
-            _JOB_HEADING.match(line) or _COMPANY_HEADING.match(line) or _ANY_HEADING.match(line)
+        elif (
+            line[0] not in _BULLETS
+            and line.count(" ") < 8
+            and (
+                _JOB_HEADING.match(line) or _COMPANY_HEADING.match(line) or _ANY_HEADING.match(line)
+            )
         ):
             return nl
         else:

@@ -452,13 +452,6 @@ def test_a_job_description_heading_is_not_a_role_title(matcher: SkillMatcher) ->
     assert slugs(matcher, text) == ["java", "python", "sql"]
 
 
-def test_a_benefits_heading_inside_a_line_starts_a_company_section(
-    matcher: SkillMatcher,
-) -> None:
-    text = "Send your CV to <CONTACT> Job benefits: private healthcare Gaming room Tasks Use Go"
-    assert slugs(matcher, text) == ["go"]
-
-
 # ---- required or nice to have ---------------------------------------------------------------
 
 
