@@ -230,6 +230,14 @@ CELERY_BEAT_SCHEDULE = {
     # Tasks written while the broker was away (the outbox, postings.queueing).
     "relay-queued-tasks": {"task": "postings.tasks.relay_queued_tasks", "schedule": 5.0},
     "purge-rate-limits": {"task": "postings.tasks.purge_rate_limit_counters", "schedule": 3600.0},
+    # Saved-search alerts: instant ones within a minute of publication, digests as they fall
+    # due (each one a day or a week after the last), mails whose task was lost.
+    "instant-alerts": {"task": "postings.seekers.tasks.run_instant_alerts", "schedule": 20.0},
+    "digest-alerts": {"task": "postings.seekers.tasks.dispatch_digests", "schedule": 300.0},
+    "unsent-alert-mails": {
+        "task": "postings.seekers.tasks.sweep_unsent_alert_mails",
+        "schedule": 600.0,
+    },
     "tag-sweep": {
         "task": "postings.tagging.tasks.sweep_untagged",
         "schedule": 60.0,
