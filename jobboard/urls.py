@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from jobboard import views
 from postings.employers.views import posting_apply
+from postings.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="postings:list", permanent=False), name="home"),
@@ -15,5 +17,18 @@ urlpatterns = [
     path("moderation/", include("postings.moderation.urls")),
     path("salaries/", include("postings.market.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("admin/", admin.site.urls),
 ]
