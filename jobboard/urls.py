@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jobboard import views
 from postings.employers.views import posting_apply
@@ -16,6 +17,9 @@ urlpatterns = [
     path("companies/", include("postings.employers.company_urls")),
     path("moderation/", include("postings.moderation.urls")),
     path("salaries/", include("postings.market.urls")),
+    path("api/v1/", include("postings.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
@@ -32,3 +36,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# Unknown addresses under /api/ answer JSON like the rest of the API.
+handler404 = "jobboard.views.not_found"

@@ -1,4 +1,4 @@
-"""Site-wide views: the health check and robots.txt."""
+"""Site-wide views: the health check, robots.txt and the not-found page."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import time
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from jobboard.celery import HEARTBEAT_KEY
@@ -64,3 +65,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

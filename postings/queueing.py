@@ -6,6 +6,7 @@ the services they wrap, so a service importing its task would make a cycle.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
@@ -19,7 +20,12 @@ def enqueue_on_commit(task_name: str, *args: Any, **options: Any) -> None:
     """Send the task named `task_name` once the current transaction commits, so it never runs
     before its rows exist. If the broker is unreachable the work is not lost: every task sent
     this way has a periodic sweep that finds what is still undone, so the error is logged,
-    not raised. An unknown name raises at once (KeyError): it is a bug, not an outage."""
+    not raised. An unknown name raises at once (ImportError or KeyError): it is a bug, not
+    an outage."""
+    if task_name not in current_app.tasks:
+        # A web process imports no tasks module by itself (a worker imports them all when it
+        # starts): import the one that defines this task, so it is registered here too.
+        importlib.import_module(task_name.rpartition(".")[0])
     task = current_app.tasks[task_name]
 
     def send() -> None:

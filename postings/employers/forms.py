@@ -393,3 +393,11 @@ class DashboardFilterForm(_Labels, forms.Form):
     status = forms.ChoiceField(
         choices=[("", "All"), *Status.choices], required=False, label="Status"
     )
+
+
+class ApiTokenForm(_Labels, forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        label="Token name",
+        help_text="What will use it, e.g. “Greenhouse sync”, so you know which to revoke.",
+    )

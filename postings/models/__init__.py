@@ -1,6 +1,7 @@
 """The postings app's models, split by sub-domain; import them from here."""
 
 from postings.models.employers import (
+    ApiToken,
     CounterFlush,
     Invitation,
     Membership,
@@ -30,8 +31,8 @@ from postings.models.tagging import PostingSkill, PostingTagState, Source
 
 __all__ = [
     "EU_COUNTRIES", "REMOTE_REGIONS", "SAMPLE_EVERY", "SEARCH_DOCUMENT_SQL", "SIMILAR_TTL",
-    "CloseReason", "Company", "CounterFlush", "EmploymentType", "Invitation", "Membership",
-    "PayPeriod", "Posting", "PostingQuerySet", "PostingRevision", "PostingSkill",
+    "ApiToken", "CloseReason", "Company", "CounterFlush", "EmploymentType", "Invitation",
+    "Membership", "PayPeriod", "Posting", "PostingQuerySet", "PostingRevision", "PostingSkill",
     "PostingTagState", "RevisionStatus", "RoleFamily", "Seniority", "Source", "Status",
     "SyncMark", "Workplace", "remote_codes_for",
 ]  # fmt: skip
