@@ -49,7 +49,7 @@ def job_filter_parameters() -> list[OpenApiParameter]:
     return [
         *described,
         OpenApiParameter("cursor", OpenApiTypes.STR, description="From `next` or `previous`."),
-        OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 100; 20 if not given."),
+        PAGE_SIZE,
     ]
 
 
@@ -57,9 +57,15 @@ def band_filter_parameters() -> list[OpenApiParameter]:
     return [
         *(_parameter(n, f) for n, f in BandFilter.base_filters.items()),
         OpenApiParameter("cursor", OpenApiTypes.STR, description="From `next` or `previous`."),
-        OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 100; 20 if not given."),
+        PAGE_SIZE,
     ]
 
+
+PAGE_SIZE = OpenApiParameter(
+    "page_size",
+    {"type": "integer", "minimum": 1, "maximum": 100},
+    description="How many a page holds: 1 to 100; 20 if not given.",
+)
 
 _DETAIL = {
     "type": "object",

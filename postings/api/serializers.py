@@ -173,6 +173,17 @@ class JobSerializer(serializers.Serializer):
         )
 
 
+class JobPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(
+        help_text="How many postings match, as /jobs/ counts them: exact up to 10,000, then "
+        "10,000 with count_capped."
+    )
+    count_capped = serializers.BooleanField()
+    next = serializers.URLField(allow_null=True, help_text="The next page, if any.")
+    previous = serializers.URLField(allow_null=True, help_text="The page before, if any.")
+    results = JobSerializer(many=True)
+
+
 class JobDetailSerializer(JobSerializer):
     description_html = serializers.SerializerMethodField(
         help_text="The description as sanitized HTML (what the posting page shows)."

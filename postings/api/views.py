@@ -26,6 +26,7 @@ from postings.api.serializers import (
     EmployerJobSerializer,
     EmployerJobWriteSerializer,
     JobDetailSerializer,
+    JobPageSerializer,
     JobSerializer,
     TaxonomySerializer,
 )
@@ -47,6 +48,22 @@ class Cursor(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     invalid_cursor_message = "This cursor is not one we gave out; start again without it."
+
+    def get_page_size(self, request: Request) -> int:
+        """A bad page size is a 400 naming it, as any other bad parameter (DRF would quietly
+        use the default)."""
+        given = request.query_params.get(self.page_size_query_param)
+        if given is None:
+            return self.page_size
+        if not given.isdigit() or not 1 <= int(given) <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return int(given)
 
     def decode_cursor(self, request: Request) -> Any:
         try:
@@ -70,20 +87,6 @@ class CountedNewestFirst(NewestFirst):
         response.data = {"count": count, "count_capped": capped, **response.data}
         return response
 
-    def get_paginated_response_schema(self, schema: dict) -> dict:
-        paged = super().get_paginated_response_schema(schema)
-        paged["properties"] = {
-            "count": {
-                "type": "integer",
-                "description": "How many postings match, as /jobs/ counts them: exact up to "
-                "10,000, then 10,000 with count_capped.",
-            },
-            "count_capped": {"type": "boolean"},
-            **paged["properties"],
-        }
-        paged["required"] = ["count", "count_capped", "results"]
-        return paged
-
 
 class PublicAPIView(APIView):
     throttle_classes = [AnonThrottle]
@@ -105,9 +108,7 @@ class JobList(PublicAPIView):
         "answers 400 naming the parameter, where the page would ignore it with a notice.",
         parameters=schema.job_filter_parameters(),
         responses={
-            200: CountedNewestFirst().get_paginated_response_schema(
-                {"type": "array", "items": {"$ref": "#/components/schemas/Job"}}
-            ),
+            200: JobPageSerializer,
             400: schema.VALIDATION_ERROR,
             429: schema.THROTTLED,
         },
@@ -236,6 +237,7 @@ class EmployerJobList(EmployerAPIView):
         summary="Your company's roles with their review status",
         responses={
             200: EmployerJobSerializer(many=True),
+            400: schema.VALIDATION_ERROR,
             401: schema.UNAUTHORIZED,
             429: schema.THROTTLED,
         },
@@ -286,6 +288,7 @@ class EmployerJob(EmployerAPIView):
             201: EmployerJobResultSerializer,
             400: schema.VALIDATION_ERROR,
             401: schema.UNAUTHORIZED,
+            404: schema.NOT_FOUND,
             409: schema.CONFLICT,
             429: schema.THROTTLED,
         },

@@ -4,6 +4,7 @@ jobs carry skills, pay and the market band; skills and salary bands; throttling.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +24,11 @@ from tests.factories import CompanyFactory, PostingFactory
 pytestmark = pytest.mark.django_db
 
 SURVEY = Path(__file__).parent.parent / "salaries" / "fixtures" / "small_salaries.csv"
+
+
+def _import_survey() -> None:
+    with open(os.devnull, "w") as sink:
+        call_command("import_salaries", str(SURVEY), stdout=sink, stderr=sink)
 
 
 @pytest.fixture
@@ -160,7 +166,7 @@ def test_a_forged_cursor_is_a_400_naming_it(api, board):
 
 
 def test_each_job_has_its_skills_pay_in_usd_a_year_and_its_market_band(api, taxonomy):
-    call_command("import_salaries", str(SURVEY), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    _import_survey()
     posting = PostingFactory(
         description="We use Python and PyTorch.",
         seniority="senior",
@@ -205,7 +211,7 @@ def test_a_job_without_pay_says_so(api):
 
 
 def test_the_job_list_makes_the_same_number_of_queries_for_5_or_20_jobs(api, taxonomy):
-    call_command("import_salaries", str(SURVEY), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    _import_survey()
     for i in range(5):
         PostingFactory(country=["US", "DE", "GB", "FR", "IN"][i], seniority="senior")
     api("jobs/")  # warm the per-process skill index
@@ -260,7 +266,7 @@ def test_the_skills_tree_has_every_active_skill_with_aliases_parent_and_children
 
 
 def test_salary_bands_filter_and_name_a_bad_value(api):
-    call_command("import_salaries", str(SURVEY), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    _import_survey()
 
     bands = api("salaries/bands/", {"level": "senior", "scope": "world"}).json()["results"]
     bad = api("salaries/bands/", {"level": "wizard"})
