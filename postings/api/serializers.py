@@ -105,13 +105,10 @@ def _market(insight: PayInsight | None) -> dict | None:
     return {"band": figures, "position": position, "summary": insight.summary}
 
 
-class JobSerializer(serializers.Serializer):
-    """A public posting. Context: request, skills (SkillIndex), insights ({id: PayInsight})."""
+class _RoleSerializer(serializers.Serializer):
+    """What a role is, in the public and the employer API alike."""
 
-    id = serializers.IntegerField()
-    url = serializers.SerializerMethodField(help_text="The posting's page.")
     title = serializers.CharField()
-    company = CompanySerializer()
     level = serializers.ChoiceField(choices=Seniority.choices, source="seniority")
     role = serializers.ChoiceField(choices=RoleFamily.choices, source="role_family")
     employment_type = serializers.ChoiceField(choices=EmploymentType.choices)
@@ -126,8 +123,20 @@ class JobSerializer(serializers.Serializer):
         + ").",
     )
     visa_sponsorship = serializers.BooleanField()
-    skills = serializers.SerializerMethodField()
     pay = serializers.SerializerMethodField(help_text="Pay as the employer entered it.")
+
+    @extend_schema_field(PaySerializer(allow_null=True))
+    def get_pay(self, posting: Posting) -> dict | None:
+        return PaySerializer(posting).data if posting.has_pay else None
+
+
+class JobSerializer(_RoleSerializer):
+    """A public posting. Context: request, skills (SkillIndex), insights ({id: PayInsight})."""
+
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField(help_text="The posting's page.")
+    company = CompanySerializer()
+    skills = serializers.SerializerMethodField()
     pay_usd_year = serializers.SerializerMethodField(
         help_text="The same range in US dollars a year, at the newest exchange rates."
     )
@@ -149,10 +158,6 @@ class JobSerializer(serializers.Serializer):
             {"slug": ref.slug, "name": ref.name}
             for ref in sorted(refs, key=lambda r: r.name.lower())
         ]
-
-    @extend_schema_field(PaySerializer(allow_null=True))
-    def get_pay(self, posting: Posting) -> dict | None:
-        return PaySerializer(posting).data if posting.has_pay else None
 
     @extend_schema_field(PayUsdSerializer(allow_null=True))
     def get_pay_usd_year(self, posting: Posting) -> dict | None:
@@ -292,7 +297,7 @@ class ReviewSerializer(serializers.Serializer):
     )
 
 
-class EmployerJobSerializer(serializers.Serializer):
+class EmployerJobSerializer(_RoleSerializer):
     """A company's role with where it is in review. Context: request."""
 
     id = serializers.IntegerField()
@@ -300,17 +305,6 @@ class EmployerJobSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     review = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The public page, once published.")
-    title = serializers.CharField()
-    level = serializers.ChoiceField(choices=Seniority.choices, source="seniority")
-    role = serializers.ChoiceField(choices=RoleFamily.choices, source="role_family")
-    employment_type = serializers.ChoiceField(choices=EmploymentType.choices)
-    workplace = serializers.ChoiceField(choices=Workplace.choices)
-    city = serializers.CharField()
-    region = serializers.CharField()
-    country = serializers.CharField()
-    remote_regions = serializers.ListField(child=serializers.CharField())
-    pay = serializers.SerializerMethodField()
-    visa_sponsorship = serializers.BooleanField()
     apply_url = serializers.CharField()
     apply_email = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -332,10 +326,6 @@ class EmployerJobSerializer(serializers.Serializer):
         if posting.status != Status.PUBLISHED:
             return None
         return self.context["request"].build_absolute_uri(posting.get_absolute_url())
-
-    @extend_schema_field(PaySerializer(allow_null=True))
-    def get_pay(self, posting: Posting) -> dict | None:
-        return PaySerializer(posting).data if posting.has_pay else None
 
 
 class EmployerJobResultSerializer(EmployerJobSerializer):
