@@ -14,7 +14,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from salaries import normalization
@@ -502,12 +503,18 @@ def band_lookups(
             remote=group.remote,
         )
         wanted[group] = (level if level != group.seniority else "", candidates)
-    query = Q()
-    for key in {key for _, candidates in wanted.values() for key in candidates}:
-        query |= Q(**dict(zip(GROUP_FIELDS, key, strict=True)))
+    keys = sorted({key for _, candidates in wanted.values() for key in candidates})
     found = {}
-    if wanted:
-        found = {_band_key(b): b for b in SalaryBand.objects.current(reference).filter(query)}
+    if keys:
+        # One row-value IN list rather than an OR of equalities: building an OR of a hundred
+        # five-column Q objects cost the ORM more than the query.
+        rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(keys))
+        in_keys = RawSQL(  # noqa: S611 - constant column names; the values are parameters
+            f"({', '.join(GROUP_FIELDS)}) IN (VALUES {rows})",
+            [part for key in keys for part in key],
+            output_field=BooleanField(),
+        )
+        found = {_band_key(b): b for b in SalaryBand.objects.current(reference).filter(in_keys)}
     matches = {}
     for group, (nearest, candidates) in wanted.items():
         matches[group] = _first_with_figures(group.seniority, nearest, candidates, found)

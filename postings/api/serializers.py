@@ -125,9 +125,18 @@ class _RoleSerializer(serializers.Serializer):
     visa_sponsorship = serializers.BooleanField()
     pay = serializers.SerializerMethodField(help_text="Pay as the employer entered it.")
 
+    # Plain dicts for the nested objects (their serializers document them): building a
+    # serializer per job costs more than the rest of the job.
     @extend_schema_field(PaySerializer(allow_null=True))
     def get_pay(self, posting: Posting) -> dict | None:
-        return PaySerializer(posting).data if posting.has_pay else None
+        if not posting.has_pay:
+            return None
+        return {
+            "min": posting.salary_min,
+            "max": posting.salary_max,
+            "currency": posting.salary_currency,
+            "period": posting.salary_period,
+        }
 
 
 class JobSerializer(_RoleSerializer):
@@ -163,7 +172,7 @@ class JobSerializer(_RoleSerializer):
     def get_pay_usd_year(self, posting: Posting) -> dict | None:
         if posting.pay_min_usd is None or posting.pay_max_usd is None:
             return None
-        return PayUsdSerializer(posting).data
+        return {"min": posting.pay_min_usd, "max": posting.pay_max_usd}
 
     @extend_schema_field(MarketSerializer(allow_null=True))
     def get_market(self, posting: Posting) -> dict | None:
