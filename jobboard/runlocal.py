@@ -42,7 +42,8 @@ def _prepare(env: dict[str, str]) -> None:
 
 
 def _processes(port: int) -> dict[str, list[str]]:
-    return {
+    """The three processes, each restarted by jobboard.respawn if it dies."""
+    commands = {
         "web": [
             PYTHON, "-m", "gunicorn", "jobboard.wsgi", "--config", "python:jobboard.gunicorn_conf",
             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
@@ -57,6 +58,9 @@ def _processes(port: int) -> dict[str, list[str]]:
             "--schedule", str(LOCAL_DIR / "celerybeat-schedule"),
         ],
     }  # fmt: skip
+    return {
+        name: [PYTHON, "-m", "jobboard.respawn", name, "--", *cmd] for name, cmd in commands.items()
+    }
 
 
 def main() -> int:

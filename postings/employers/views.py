@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from postings.employers import ratelimits, services, tokens
+from postings import ratelimits
+from postings.employers import services, tokens
 from postings.employers.counters import posting_record_apply_click
 from postings.employers.forms import (
     ApiTokenForm,
@@ -262,14 +263,27 @@ def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
     return render(request, "postings/employer/dashboard.html", context)
 
 
+def _rate_limited_page(request: HttpRequest, *, back: str) -> HttpResponse:
+    context = {"message": ratelimits.MESSAGE, "back": back}
+    return render(request, "postings/employer/rate_limited.html", context, status=ratelimits.STATUS)
+
+
 @employer_required
 def posting_create(request: HttpRequest, company: Company) -> HttpResponse:
     form = PostingForm(request.POST or None, company=company)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        posting = services.posting_create(company=company, user=request.user, data=form.values())
-        messages.success(request, "Draft saved. Check the preview, then send it to review.")
-        return redirect("employers:posting", pk=posting.pk)
-    return render(request, "postings/employer/posting_form.html", {"form": form, "mode": "new"})
+        if ratelimits.rate_limited(request, ratelimits.POSTING_CREATE, company_id=company.pk):
+            form.add_error(None, ratelimits.MESSAGE)
+            status = ratelimits.STATUS
+        else:
+            posting = services.posting_create(
+                company=company, user=request.user, data=form.values()
+            )
+            messages.success(request, "Draft saved. Check the preview, then send it to review.")
+            return redirect("employers:posting", pk=posting.pk)
+    context = {"form": form, "mode": "new"}
+    return render(request, "postings/employer/posting_form.html", context, status=status)
 
 
 def _pending_revision(posting: Posting) -> Any:
@@ -391,12 +405,7 @@ def posting_skills(request: HttpRequest, company: Company, pk: int) -> HttpRespo
 def posting_submit(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
     posting = get_posting_for_company(company, pk, action=True)
     if ratelimits.rate_limited(request, ratelimits.POSTING_SUBMIT):
-        return render(
-            request,
-            "postings/employer/rate_limited.html",
-            {"message": ratelimits.MESSAGE, "back": reverse("employers:posting", args=[pk])},
-            status=ratelimits.STATUS,
-        )
+        return _rate_limited_page(request, back=reverse("employers:posting", args=[pk]))
     try:
         services.posting_submit(posting=posting, user=request.user)
     except ValidationError as error:
@@ -442,6 +451,8 @@ def posting_renew_unchanged(request: HttpRequest, company: Company, pk: int) -> 
 @employer_required
 def posting_duplicate(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
     posting = get_posting_for_company(company, pk, action=True)
+    if ratelimits.rate_limited(request, ratelimits.POSTING_CREATE, company_id=company.pk):
+        return _rate_limited_page(request, back=reverse("employers:posting", args=[pk]))
     copy = services.posting_duplicate(posting=posting, user=request.user)
     messages.success(request, "A copy was saved as a new draft.")
     return redirect("employers:posting_edit", pk=copy.pk)

@@ -8,6 +8,7 @@ from postings.models.employers import (
     PostingRevision,
     RevisionStatus,
 )
+from postings.models.infra import QueuedTask, RateLimitCounter, SyncMark
 from postings.models.postings import (
     EU_COUNTRIES,
     REMOTE_REGIONS,
@@ -23,7 +24,6 @@ from postings.models.postings import (
     RoleFamily,
     Seniority,
     Status,
-    SyncMark,
     Workplace,
     remote_codes_for,
 )
@@ -33,6 +33,6 @@ __all__ = [
     "EU_COUNTRIES", "REMOTE_REGIONS", "SAMPLE_EVERY", "SEARCH_DOCUMENT_SQL", "SIMILAR_TTL",
     "ApiToken", "CloseReason", "Company", "CounterFlush", "EmploymentType", "Invitation",
     "Membership", "PayPeriod", "Posting", "PostingQuerySet", "PostingRevision", "PostingSkill",
-    "PostingTagState", "RevisionStatus", "RoleFamily", "Seniority", "Source", "Status",
-    "SyncMark", "Workplace", "remote_codes_for",
+    "PostingTagState", "QueuedTask", "RateLimitCounter", "RevisionStatus", "RoleFamily",
+    "Seniority", "Source", "Status", "SyncMark", "Workplace", "remote_codes_for",
 ]  # fmt: skip
