@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jobboard import views
 from postings.employers.views import posting_apply
 from postings.sitemaps import SITEMAPS
+
+SITEMAP_TTL = 3600
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="postings:list", permanent=False), name="home"),
@@ -22,15 +25,16 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Kept an hour: crawlers read them rarely, and a page of 10,000 URLs takes a second.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        cache_page(SITEMAP_TTL)(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        cache_page(SITEMAP_TTL)(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
