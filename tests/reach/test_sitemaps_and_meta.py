@@ -154,3 +154,24 @@ def test_an_ended_posting_page_asks_not_to_be_indexed(client):
 
     assert '<meta name="robots" content="noindex">' in html
     assert "application/ld+json" not in html
+
+
+def test_the_sitemap_index_gives_each_sections_newest_change_without_reading_every_posting(
+    client,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    newest = timezone.now() - timedelta(hours=1)
+    for days in range(1, 6):
+        PostingFactory(updated_at=newest - timedelta(days=days))
+    PostingFactory(updated_at=newest)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/sitemap.xml")
+
+    root = ElementTree.fromstring(response.content)  # noqa: S314 - our own sitemap
+    jobs = next(s for s in root.iterfind("s:sitemap", NS) if "jobs" in s.find("s:loc", NS).text)
+    assert jobs.find("s:lastmod", NS).text.startswith(newest.date().isoformat())
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not any('"postings_posting"."slug"' in sql for sql in selects)
