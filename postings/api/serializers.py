@@ -108,6 +108,7 @@ def _market(insight: PayInsight | None) -> dict | None:
 class _RoleSerializer(serializers.Serializer):
     """What a role is, in the public and the employer API alike."""
 
+    id = serializers.IntegerField()
     title = serializers.CharField()
     level = serializers.ChoiceField(choices=Seniority.choices, source="seniority")
     role = serializers.ChoiceField(choices=RoleFamily.choices, source="role_family")
@@ -142,7 +143,6 @@ class _RoleSerializer(serializers.Serializer):
 class JobSerializer(_RoleSerializer):
     """A public posting. Context: request, skills (SkillIndex), insights ({id: PayInsight})."""
 
-    id = serializers.IntegerField()
     url = serializers.SerializerMethodField(help_text="The posting's page.")
     company = CompanySerializer()
     skills = serializers.SerializerMethodField()
@@ -309,7 +309,6 @@ class ReviewSerializer(serializers.Serializer):
 class EmployerJobSerializer(_RoleSerializer):
     """A company's role with where it is in review. Context: request."""
 
-    id = serializers.IntegerField()
     external_id = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(choices=Status.choices)
     review = serializers.SerializerMethodField()
