@@ -205,19 +205,24 @@ MEDIA_URL = "media/"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Mail: SMTP when a host is configured, otherwise printed to the console (as under `make run`).
+# Mail: SMTP when a host is configured; otherwise (as under `make run`) printed to the
+# terminal and kept as .eml files in EMAIL_FILE_PATH.
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    else "jobboard.mailbox.ConsoleAndFilesBackend"
 )
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / ".local" / "mail"))
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ML Jobs <jobs@mljobs.example>")
+# The board's address in mails sent without a request behind them (alerts, reminders), e.g.
+# https://jobs.example; by default the first ALLOWED_HOSTS entry (`make run` sets its port).
+SITE_URL = env_url("SITE_URL", {"http", "https"}, required=False) or ""
 
 # Celery: work that must not be lost is acknowledged after it ran (acks_late) and fetched one
 # message at a time, so a killed worker's task goes back to the queue.

@@ -13,6 +13,7 @@ from postings.filters import SORT_CHOICES
 from postings.market.pay import posting_pay_insight
 from postings.models import Posting
 from postings.search import RANK_CANDIDATES, SearchResult, search_postings
+from postings.seekers.services import saved_posting_ids
 from postings.structured_data import job_posting, summary
 from skills.services import skill_index
 
@@ -38,13 +39,18 @@ class PostingGone(Exception):
 
 def posting_list(request: HttpRequest) -> HttpResponse:
     result = search_postings(request.GET)
+    cards = _cards(result)
+    saved = saved_posting_ids(user=request.user, posting_ids=[c.posting.pk for c in cards])
+    for card in cards:
+        card.saved = card.posting.pk in saved
     context = {
         "result": result,
-        "cards": _cards(result),
+        "cards": cards,
         "filter_form": _form_values(result),
         "sort_choices": SORT_CHOICES,
         "rank_candidates": RANK_CANDIDATES,
         "page_query": _query(result, drop={"page"}),
+        "save_query": _query(result, drop={"page"}).rstrip("&"),
         "any_company_query": _query(result, drop={"page", "company"}),
         **_search_meta(request, result),
     }
@@ -69,6 +75,7 @@ class Chip:
 class Card:
     posting: Posting
     chips: list[Chip]
+    saved: bool = False
 
 
 CHIPS_PER_CARD = 6
@@ -140,6 +147,7 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     similar = Posting.objects.similar_to_cached(posting)
     context = {
         "posting": posting,
+        "saved": posting.pk in saved_posting_ids(user=request.user, posting_ids=[posting.pk]),
         "insight": posting_pay_insight(posting),
         "skill_chips": chips,
         "similar": similar,

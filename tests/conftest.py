@@ -53,6 +53,17 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture
+def eager_tasks():
+    """Tasks sent with apply_async run at once, in this process (errors propagate)."""
+    from jobboard.celery import app
+
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
 def celery_worker_factory(transactional_db):
     """Start real `celery worker` processes on the test database and the test run's real
     Redis, with extra environment (mail server, visibility timeout...).

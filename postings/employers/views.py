@@ -6,16 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from postings import ratelimits
@@ -26,11 +23,8 @@ from postings.employers.forms import (
     CloseForm,
     CompanyForm,
     DashboardFilterForm,
-    EmailAuthenticationForm,
     InvitationForm,
     PostingForm,
-    QueuedPasswordResetForm,
-    SignUpForm,
     SkillChangeForm,
 )
 from postings.employers.permissions import employer_required, get_posting_for_company
@@ -51,78 +45,6 @@ DASHBOARD_PAGE_SIZE = 50
 
 def _error_message(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
-# ---------------------------------------------------------------------------------------------
-# Accounts
-# ---------------------------------------------------------------------------------------------
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("employers:dashboard")
-    status = 200
-    form = SignUpForm(request.POST or None, initial={"email": request.GET.get("email", "")})
-    if request.method == "POST":
-        if ratelimits.rate_limited(request, ratelimits.SIGN_UP):
-            form.add_error(None, ratelimits.MESSAGE)
-            status = ratelimits.STATUS
-        elif form.is_valid():
-            try:
-                user = services.user_sign_up(
-                    email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, "Welcome! Your account is ready.")
-                return redirect(_next_url(request, reverse("employers:company_create")))
-    context = {"form": form, "next": _next_url(request, "")}
-    return render(request, "registration/signup.html", context, status=status)
-
-
-class RateLimitedLoginView(auth_views.LoginView):
-    form_class = EmailAuthenticationForm
-    redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if ratelimits.rate_limited(request, ratelimits.LOG_IN):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, ratelimits.MESSAGE)
-            # The password is never sent back into the page.
-            return self.render_to_response(
-                self.get_context_data(form=form), status=ratelimits.STATUS
-            )
-        return super().post(request, *args, **kwargs)
-
-    def get_default_redirect_url(self) -> str:
-        return reverse("employers:dashboard")
-
-
-class RateLimitedPasswordResetView(auth_views.PasswordResetView):
-    form_class = QueuedPasswordResetForm
-    success_url = reverse_lazy("accounts:password_reset_done")
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if ratelimits.rate_limited(request, ratelimits.PASSWORD_RESET):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, ratelimits.MESSAGE)
-            return self.render_to_response(
-                self.get_context_data(form=form), status=ratelimits.STATUS
-            )
-        return super().post(request, *args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postings', '0012_ratelimits_outbox'),
+        ('postings', '0013_seekers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
