@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postings', '0013_seekers'),
+        ('postings', '0014_reach_api'),
     ]
 
     operations = [
