@@ -84,6 +84,7 @@ def main() -> int:
         env = {**os.environ, **services.ensure()}
         env.setdefault("SECRET_KEY", secret_key_file())
         env.setdefault("PYTHONUNBUFFERED", "1")
+        env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")  # links in mails
         _prepare(env)
         manager = Manager()
         for name, cmd in _processes(port).items():

@@ -182,17 +182,23 @@ PARAM_LABELS = {
 
 
 def validate_params(
-    data: QueryDict, *, skills: SkillIndex
+    data: QueryDict, *, skills: SkillIndex, errors: dict[str, list[str]] | None = None
 ) -> tuple[QueryDict, list[str], PostingFilter]:
     """Drop each bad parameter value from `data`; return what is left, a notice for each
-    dropped value in words a seeker understands, and the filter of what is left."""
+    dropped value in words a seeker understands, and the filter of what is left.
+
+    The page shows the notices and searches with the rest. The API (postings.api) answers
+    400 instead: it passes `errors`, which gets the same findings per parameter name.
+    """
     clean = data.copy()
     notices: list[str] = []
+    found = errors if errors is not None else {}
     wanted = clean.getlist("skills")
     unknown = [s for s in wanted if s not in skills.by_slug]
     if unknown:
         clean.setlist("skills", [s for s in wanted if s in skills.by_slug])
         notices += [f"Ignored the skill “{s[:60]}”: it is not one we know." for s in unknown]
+        found["skills"] = [f"“{s[:60]}” is not a skill we know." for s in unknown]
     country = clean.get("country", "").strip().upper()
     if country:
         if country in COUNTRY_NAMES:
@@ -200,12 +206,14 @@ def validate_params(
         else:
             clean.pop("country")
             notices.append(f"Ignored the country “{country[:20]}”: use a two-letter ISO code.")
+            found["country"] = [f"“{country[:20]}” is not a two-letter ISO country code."]
     checked = PostingFilter(clean, queryset=Posting.objects.visible(), skills=skills)
     if not checked.form.is_valid():
-        for name, errors in checked.form.errors.items():
+        for name, messages in checked.form.errors.items():
             clean.pop(name, None)
             label = PARAM_LABELS.get(name, name)
-            notices.append(f"Ignored the {label}: {errors[0].rstrip('.')}.")
+            notices.append(f"Ignored the {label}: {messages[0].rstrip('.')}.")
+            found.setdefault(name, []).extend(messages)
         checked = PostingFilter(clean, queryset=Posting.objects.visible(), skills=skills)
     return clean, notices, checked
 

@@ -44,6 +44,9 @@ LOG_IN = [
 ]
 PASSWORD_RESET = [Rule("reset-ip", "ip", 5, _HOUR), Rule("reset-account", "post:email", 3, _HOUR)]
 POSTING_SUBMIT = [Rule("posting-submit", "user", 10, _HOUR)]
+# Mails a person can have sent to their own address on demand, or to any address.
+VERIFY_RESEND = [Rule("verify-resend", "user", 3, _HOUR)]
+SUBSCRIBE = [Rule("subscribe-ip", "ip", 10, _HOUR), Rule("subscribe-email", "post:email", 3, _HOUR)]
 # New drafts (and duplicates) per company: each one is tagged and may be sent to review.
 POSTING_CREATE = [Rule("posting-create", "company", 20, _HOUR)]
 
@@ -122,7 +125,15 @@ def rate_limited(request: HttpRequest, rules: list[Rule], *, company_id: int | N
 
 def counters_purge(*, now: datetime | None = None) -> int:
     """Delete counters of windows that ended; return how many."""
-    rules = SIGN_UP + LOG_IN + PASSWORD_RESET + POSTING_SUBMIT + POSTING_CREATE
+    rules = (
+        SIGN_UP
+        + LOG_IN
+        + PASSWORD_RESET
+        + POSTING_SUBMIT
+        + POSTING_CREATE
+        + VERIFY_RESEND
+        + SUBSCRIBE
+    )
     cutoff = (now or timezone.now()) - max(rule.period for rule in rules)
     deleted, _ = RateLimitCounter.objects.filter(window_start__lt=cutoff).delete()
     return deleted

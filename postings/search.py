@@ -567,3 +567,14 @@ def _skill_facet(params: QueryDict, skills: SkillIndex, counts: Counter, sample:
         if slug not in listed
     ]
     return Facet("skills", "Skills", options, estimated=sample)
+
+
+def search_count(params: QueryDict, checked: PostingFilter) -> tuple[int, bool]:
+    """The count the search page shows for these validated parameters, and whether it is
+    capped at COUNT_CAP: what the API reports beside its own pages of the same postings."""
+    skills = checked.skill_index
+    if _is_filtered(params):
+        summary = _summarize(params, skills, checked)
+    else:
+        summary = _unfiltered_summary(skills)
+    return summary.count, summary.capped

@@ -3,8 +3,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from postings.employers.counters import posting_record_view
@@ -12,6 +13,8 @@ from postings.filters import SORT_CHOICES
 from postings.market.pay import posting_pay_insight
 from postings.models import Posting
 from postings.search import RANK_CANDIDATES, SearchResult, search_postings
+from postings.seekers.services import saved_posting_ids
+from postings.structured_data import job_posting, summary
 from postings.tagging.groups import skill_groups
 from skills.services import skill_index
 
@@ -37,14 +40,20 @@ class PostingGone(Exception):
 
 def posting_list(request: HttpRequest) -> HttpResponse:
     result = search_postings(request.GET)
+    cards = _cards(result)
+    saved = saved_posting_ids(user=request.user, posting_ids=[c.posting.pk for c in cards])
+    for card in cards:
+        card.saved = card.posting.pk in saved
     context = {
         "result": result,
-        "cards": _cards(result),
+        "cards": cards,
         "filter_form": _form_values(result),
         "sort_choices": SORT_CHOICES,
         "rank_candidates": RANK_CANDIDATES,
         "page_query": _query(result, drop={"page"}),
+        "save_query": _query(result, drop={"page"}).rstrip("&"),
         "any_company_query": _query(result, drop={"page", "company"}),
+        **_search_meta(request, result),
     }
     # The script on the page asks for just the search area when filters change. Both
     # answers share a URL, so they say they vary by that header: otherwise the browser's
@@ -67,6 +76,7 @@ class Chip:
 class Card:
     posting: Posting
     chips: list[Chip]
+    saved: bool = False
 
 
 CHIPS_PER_CARD = 6
@@ -102,6 +112,25 @@ def _query(result: SearchResult, *, drop: set[str]) -> str:
     return f"{encoded}&" if encoded else ""
 
 
+def _search_meta(request: HttpRequest, result: SearchResult) -> dict:
+    """Canonical URL and words for the head of a search page: the validated filters are
+    part of what the page shows, so they stay in its canonical address."""
+    shown = QueryDict(mutable=True)
+    for name in result.params:
+        if values := [v for v in result.params.getlist(name) if v.strip()]:
+            shown.setlist(name, values)
+    query = shown.urlencode()
+    url = request.build_absolute_uri(reverse("postings:list") + (f"?{query}" if query else ""))
+    text = result.params.get("q", "").strip()
+    title = f"“{text}”: machine-learning jobs" if text else "Machine-learning jobs"
+    count = f"{result.count:,}{'+' if result.count_capped else ''}"
+    description = (
+        f"{count} open machine-learning roles{f' matching “{text}”' if text else ''}, "
+        "with pay ranges and where they sit in the market."
+    )
+    return {"search_url": url, "meta_title": title, "meta_description": description}
+
+
 def _form_values(result: SearchResult) -> dict:
     names = ("q", "country", "location", "company", "salary_min", "posted_within", "match")
     return {name: result.params.get(name, "") for name in names}
@@ -119,8 +148,16 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     similar = Posting.objects.similar_to_cached(posting)
     context = {
         "posting": posting,
+        "saved": posting.pk in saved_posting_ids(user=request.user, posting_ids=[posting.pk]),
         "insight": posting_pay_insight(posting),
         "skill_groups": groups,
         "similar": similar,
+        # Search engines' view of the page: schema.org JobPosting and a description.
+        "job_posting": job_posting(
+            posting,
+            skills=[ref.name for ref in (*groups.required, *groups.preferred, *groups.soft)],
+            absolute=request.build_absolute_uri,
+        ),
+        "meta_description": summary(posting.description),
     }
     return render(request, "postings/posting_detail.html", context)

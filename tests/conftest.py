@@ -53,6 +53,17 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture
+def eager_tasks():
+    """Tasks sent with apply_async run at once, in this process (errors propagate)."""
+    from jobboard.celery import app
+
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
 def celery_worker_factory(transactional_db):
     """Start real `celery worker` processes on the test database and the test run's real
     Redis, with extra environment (mail server, visibility timeout...).
@@ -117,7 +128,7 @@ def celery_worker_process(celery_worker_factory):
 @pytest.fixture
 def smtp_server():
     """A real SMTP server (aiosmtpd) on a free port; `.messages` holds what it received."""
-    from email import message_from_bytes
+    from email import message_from_bytes, policy
 
     from aiosmtpd.controller import Controller
 
@@ -128,7 +139,9 @@ def smtp_server():
             self.messages: list = []
 
         async def handle_DATA(self, server, session, envelope) -> str:
-            self.messages.append(message_from_bytes(envelope.original_content))
+            self.messages.append(
+                message_from_bytes(envelope.original_content, policy=policy.default)
+            )
             return "250 Message accepted for delivery"
 
     inbox = Inbox()

@@ -14,24 +14,20 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
+from postings.mail import absolute, send, site_url
 from postings.models import (
+    CloseReason,
     Company,
     GroupSource,
     Invitation,
@@ -76,54 +72,6 @@ _DECIMAL_FIELDS = frozenset({"salary_min", "salary_max"})
 # ---------------------------------------------------------------------------------------------
 # Accounts
 # ---------------------------------------------------------------------------------------------
-
-
-def user_sign_up(*, email: str, password: str) -> AbstractBaseUser:
-    """A new account whose login is its e-mail address. The form has run the password
-    validators; the unique username makes a double submit fail cleanly."""
-    email = User.objects.normalize_email(email).lower()
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(username=email, email=email, password=password)
-    except IntegrityError:
-        raise ValidationError({"email": "An account with this e-mail already exists."}) from None
-
-
-def password_reset_enqueue(*, email: str, domain: str, use_https: bool) -> int:
-    """Queue a reset e-mail to each active account with this address; return how many.
-
-    The task makes the token itself, so no token passes through the broker, and the page
-    says the same thing whether or not the address has an account.
-    """
-    users = User.objects.filter(email__iexact=email, is_active=True).only("id", "password")
-    ids = [user.pk for user in users if user.has_usable_password()]
-    for user_id in ids:
-        enqueue_on_commit(
-            "postings.employers.tasks.send_password_reset", user_id, domain, use_https
-        )
-    return len(ids)
-
-
-def password_reset_send(*, user_id: int, domain: str, use_https: bool) -> bool:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.has_usable_password():
-        return False
-    context = {
-        "user": user,
-        "reset_url": _absolute(
-            domain,
-            use_https,
-            reverse(
-                "accounts:password_reset_confirm",
-                kwargs={
-                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                    "token": default_token_generator.make_token(user),
-                },
-            ),
-        ),
-    }
-    _send("password_reset", [user.email], context)
-    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,9 +180,7 @@ def invitation_create(
 def invitation_send(*, invitation_id: int, domain: str = "", use_https: bool | None = None) -> bool:
     """E-mail the invitation once. The row stays locked while the mail is sent: if sending
     fails, nothing is recorded and the task retries; a second run finds sent_at set.
-    Without a request's domain (the sweep), the first of ALLOWED_HOSTS is used."""
-    if use_https is None:
-        use_https = settings.SECURE_SSL_REDIRECT
+    Without a request's domain (the sweep), the site's own address is used."""
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
@@ -247,9 +193,9 @@ def invitation_send(*, invitation_id: int, domain: str = "", use_https: bool | N
         link = reverse("employers:invitation", kwargs={"token": invitation_token(invitation)})
         context = {
             "invitation": invitation,
-            "accept_url": _absolute(domain or _site_domain(), use_https, link),
+            "accept_url": absolute(domain, use_https, link),
         }
-        _send("invitation", [invitation.email], context)
+        send("invitation", [invitation.email], context)
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at"])
     return True
@@ -337,14 +283,28 @@ def assign_fields(posting: Posting, values: dict[str, Any], now: datetime) -> li
     return changed
 
 
-def posting_create(*, company: Company, user: AbstractBaseUser, data: dict[str, Any]) -> Posting:
-    """A new draft from the form's cleaned data, tagged at once for the preview."""
+def posting_create(
+    *,
+    company: Company,
+    user: AbstractBaseUser | None,
+    data: dict[str, Any],
+    external_id: str | None = None,
+    tag_now: bool = True,
+) -> Posting:
+    """A new draft from the form's cleaned data, tagged at once for the preview (or, with
+    tag_now=False, by the pipeline after commit)."""
     now = timezone.now()
-    posting = Posting(company=company, created_by=user, status=Status.DRAFT, created_at=now)
+    posting = Posting(
+        company=company,
+        created_by=user,
+        status=Status.DRAFT,
+        created_at=now,
+        external_id=external_id,
+    )
     assign_fields(posting, data, now)
     with transaction.atomic():
         posting.save()
-        posting_refresh_derived(posting_id=posting.pk, changed=EDITABLE_FIELDS, tag_now=True)
+        posting_refresh_derived(posting_id=posting.pk, changed=EDITABLE_FIELDS, tag_now=tag_now)
     return posting
 
 
@@ -358,7 +318,12 @@ class EditOutcome:
 
 
 def posting_update(
-    *, posting: Posting, user: AbstractBaseUser, data: dict[str, Any], renew: bool = False
+    *,
+    posting: Posting,
+    user: AbstractBaseUser | None,
+    data: dict[str, Any],
+    renew: bool = False,
+    tag_now: bool = True,
 ) -> EditOutcome:
     """Save an employer's edit, according to where the posting is in its life.
 
@@ -404,7 +369,7 @@ def posting_update(
             live.submitted_at = now
             result = "submitted"
         live.save()
-        posting_refresh_derived(posting_id=live.pk, changed=changed, tag_now=True)
+        posting_refresh_derived(posting_id=live.pk, changed=changed, tag_now=tag_now)
     return EditOutcome(live, result)
 
 
@@ -459,7 +424,7 @@ def posting_skill_move(*, posting: Posting, skill: Skill, preferred: bool) -> Po
     return row
 
 
-def posting_submit(*, posting: Posting, user: AbstractBaseUser) -> Posting:
+def posting_submit(*, posting: Posting, user: AbstractBaseUser | None) -> Posting:
     """Send a draft (or a rejected posting, after changes) to review."""
     now = timezone.now()
     sent = Posting.objects.filter(pk=posting.pk, status__in=[Status.DRAFT, Status.REJECTED]).update(
@@ -468,6 +433,58 @@ def posting_submit(*, posting: Posting, user: AbstractBaseUser) -> Posting:
     if not sent:
         raise ValidationError("Only a draft or a rejected posting can be sent to review.")
     posting.refresh_from_db()
+    return posting
+
+
+# ---------------------------------------------------------------------------------------------
+# Postings synced from an applicant tracking system (the employer API)
+# ---------------------------------------------------------------------------------------------
+
+
+def posting_sync(
+    *, company: Company, user: AbstractBaseUser | None, external_id: str, data: dict[str, Any]
+) -> EditOutcome:
+    """Create or update the company's role with this external id, from the posting form's
+    cleaned data: what `PUT /api/v1/employer/jobs/{external_id}/` does.
+
+    A new role goes straight to review ("created"). An existing one is edited as on the
+    site (posting_update: a live role's title, description or pay wait for review), and one
+    taken back to draft, or rejected and now changed, is sent to review again
+    ("submitted"). The same data again changes nothing at all ("unchanged"), so an ATS can
+    send every role on every run. Tagging runs in the pipeline after commit.
+    """
+    existing = Posting.objects.filter(company=company, external_id=external_id).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                posting = posting_create(
+                    company=company, user=user, data=data, external_id=external_id, tag_now=False
+                )
+                return EditOutcome(posting_submit(posting=posting, user=user), "created")
+        except IntegrityError:  # the same id created by a concurrent request
+            existing = Posting.objects.get(company=company, external_id=external_id)
+    pending = existing.revisions.filter(status=RevisionStatus.PENDING).first()
+    if pending is not None and pending.data == _to_json(data):
+        return EditOutcome(existing, "unchanged")  # the edit already waiting
+    outcome = posting_update(posting=existing, user=user, data=data, tag_now=False)
+    resubmit = outcome.posting.status == Status.DRAFT or (
+        outcome.posting.status == Status.REJECTED and outcome.result != "unchanged"
+    )
+    if resubmit:
+        return EditOutcome(posting_submit(posting=outcome.posting, user=user), "submitted")
+    return outcome
+
+
+def posting_remove(*, posting: Posting, reason: str = CloseReason.WITHDRAWN) -> Posting:
+    """What an ATS's DELETE does: close a live role; take one waiting for review back to
+    draft; leave one already ended or never public as it is, so DELETE twice is DELETE once."""
+    if posting.status == Status.PUBLISHED:
+        return posting_close(posting=posting, reason=reason)
+    if posting.status == Status.PENDING_REVIEW:
+        Posting.objects.filter(pk=posting.pk, status=Status.PENDING_REVIEW).update(
+            status=Status.DRAFT, updated_at=timezone.now()
+        )
+        posting.refresh_from_db()
     return posting
 
 
@@ -637,13 +654,9 @@ def posting_send_expiry_reminder(*, posting_id: int, now: datetime | None = None
             context = {
                 "posting": posting,
                 "days_left": max(1, (posting.expires_at - now).days),
-                "manage_url": _absolute(
-                    _site_domain(),
-                    settings.SECURE_SSL_REDIRECT,
-                    reverse("employers:posting", kwargs={"pk": posting.pk}),
-                ),
+                "manage_url": site_url(reverse("employers:posting", kwargs={"pk": posting.pk})),
             }
-            _send("expiry_reminder", recipients, context, html=True)
+            send("expiry_reminder", recipients, context, html=True)
         posting.expiry_reminder_sent_at = now
         posting.save(update_fields=["expiry_reminder_sent_at"])
     return True
@@ -682,32 +695,3 @@ def days_left(posting: Posting, now: datetime | None = None) -> int | None:
     now = now or timezone.now()
     seconds = (posting.expires_at - now).total_seconds()
     return max(0, -(-int(seconds) // 86400))
-
-
-# ---------------------------------------------------------------------------------------------
-# Mail
-# ---------------------------------------------------------------------------------------------
-
-
-def _site_domain() -> str:
-    hosts = [h for h in settings.ALLOWED_HOSTS if h not in {"*", ""}]
-    return hosts[0].lstrip(".") if hosts else "localhost"
-
-
-def _absolute(domain: str, use_https: bool, path: str) -> str:
-    return f"{'https' if use_https else 'http'}://{domain}{path}"
-
-
-def _send(template: str, to: list[str], context: dict[str, Any], html: bool = False) -> None:
-    """Render templates/emails/<template>_subject.txt, .txt (and .html) and send.
-
-    Any posting text in the HTML part goes through autoescaping or markdown_to_html like
-    every page; the text part is plain text, which no mail client runs.
-    """
-    subject = "".join(render_to_string(f"emails/{template}_subject.txt", context).splitlines())
-    body = render_to_string(f"emails/{template}.txt", context)
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    if html:
-        html_body = render_to_string(f"emails/{template}.html", context)
-        message.attach_alternative(html_body, "text/html")
-    message.send()

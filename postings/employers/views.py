@@ -6,30 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from postings import ratelimits
-from postings.employers import services
+from postings.employers import services, tokens
 from postings.employers.counters import posting_record_apply_click
 from postings.employers.forms import (
+    ApiTokenForm,
     CloseForm,
     CompanyForm,
     DashboardFilterForm,
-    EmailAuthenticationForm,
     InvitationForm,
     PostingForm,
-    QueuedPasswordResetForm,
-    SignUpForm,
     SkillChangeForm,
 )
 from postings.employers.permissions import employer_required, get_posting_for_company
@@ -51,78 +46,6 @@ DASHBOARD_PAGE_SIZE = 50
 
 def _error_message(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
-# ---------------------------------------------------------------------------------------------
-# Accounts
-# ---------------------------------------------------------------------------------------------
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("employers:dashboard")
-    status = 200
-    form = SignUpForm(request.POST or None, initial={"email": request.GET.get("email", "")})
-    if request.method == "POST":
-        if ratelimits.rate_limited(request, ratelimits.SIGN_UP):
-            form.add_error(None, ratelimits.MESSAGE)
-            status = ratelimits.STATUS
-        elif form.is_valid():
-            try:
-                user = services.user_sign_up(
-                    email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, "Welcome! Your account is ready.")
-                return redirect(_next_url(request, reverse("employers:company_create")))
-    context = {"form": form, "next": _next_url(request, "")}
-    return render(request, "registration/signup.html", context, status=status)
-
-
-class RateLimitedLoginView(auth_views.LoginView):
-    form_class = EmailAuthenticationForm
-    redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if ratelimits.rate_limited(request, ratelimits.LOG_IN):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, ratelimits.MESSAGE)
-            # The password is never sent back into the page.
-            return self.render_to_response(
-                self.get_context_data(form=form), status=ratelimits.STATUS
-            )
-        return super().post(request, *args, **kwargs)
-
-    def get_default_redirect_url(self) -> str:
-        return reverse("employers:dashboard")
-
-
-class RateLimitedPasswordResetView(auth_views.PasswordResetView):
-    form_class = QueuedPasswordResetForm
-    success_url = reverse_lazy("accounts:password_reset_done")
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if ratelimits.rate_limited(request, ratelimits.PASSWORD_RESET):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, ratelimits.MESSAGE)
-            return self.render_to_response(
-                self.get_context_data(form=form), status=ratelimits.STATUS
-            )
-        return super().post(request, *args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,6 +122,44 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, f"You are now a member of {found.company.name}.")
             return redirect("employers:dashboard")
     return render(request, "postings/employer/invitation.html", {"invitation": found})
+
+
+@employer_required
+def api_tokens(request: HttpRequest, company: Company) -> HttpResponse:
+    """The company's employer-API tokens; a new one is shown once, in this response only
+    (never through a redirect, a message or the session, which would store it)."""
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, plain = tokens.api_token_create(
+                company=company, user=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            created = {"token": token, "plain": plain}
+            form = ApiTokenForm()
+    context = {
+        "company": company,
+        "form": form,
+        "created": created,
+        "tokens": company.api_tokens.select_related("created_by"),
+    }
+    response = render(request, "postings/employer/api_tokens.html", context)
+    response["Cache-Control"] = "no-store"  # the page may hold a token in plain text
+    return response
+
+
+@require_POST
+@employer_required
+def api_token_revoke(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
+    try:
+        token = tokens.api_token_revoke(company=company, token_id=pk)
+    except ValidationError:
+        raise Http404("No such token.") from None
+    messages.success(request, f"Revoked “{token.name}”. Requests with it now answer 401.")
+    return redirect("employers:api_tokens")
 
 
 # ---------------------------------------------------------------------------------------------

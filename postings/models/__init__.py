@@ -1,6 +1,7 @@
 """The postings app's models, split by sub-domain; import them from here."""
 
 from postings.models.employers import (
+    ApiToken,
     CounterFlush,
     Invitation,
     Membership,
@@ -26,13 +27,50 @@ from postings.models.postings import (
     Workplace,
     remote_codes_for,
 )
+from postings.models.seekers import (
+    Account,
+    AlertMail,
+    AlertSentPosting,
+    Frequency,
+    SavedJob,
+    SavedSearch,
+)
 from postings.models.tagging import GroupSource, PostingSkill, PostingTagState, Source
 
 __all__ = [
-    "EU_COUNTRIES", "REMOTE_REGIONS", "SAMPLE_EVERY", "SEARCH_DOCUMENT_SQL", "SIMILAR_TTL",
-    "CloseReason", "Company", "CounterFlush", "EmploymentType", "GroupSource", "Invitation",
+    "EU_COUNTRIES",
+    "REMOTE_REGIONS",
+    "SAMPLE_EVERY",
+    "SEARCH_DOCUMENT_SQL",
+    "SIMILAR_TTL",
+    "Account",
+    "AlertMail",
+    "AlertSentPosting",
+    "ApiToken",
+    "CloseReason",
+    "Company",
+    "CounterFlush",
+    "EmploymentType",
+    "Frequency",
+    "GroupSource",
+    "Invitation",
     "Membership",
-    "PayPeriod", "Posting", "PostingQuerySet", "PostingRevision", "PostingSkill",
-    "PostingTagState", "QueuedTask", "RateLimitCounter", "RevisionStatus", "RoleFamily",
-    "Seniority", "Source", "Status", "SyncMark", "Workplace", "remote_codes_for",
+    "PayPeriod",
+    "Posting",
+    "PostingQuerySet",
+    "PostingRevision",
+    "PostingSkill",
+    "PostingTagState",
+    "QueuedTask",
+    "RateLimitCounter",
+    "RevisionStatus",
+    "RoleFamily",
+    "SavedJob",
+    "SavedSearch",
+    "Seniority",
+    "Source",
+    "Status",
+    "SyncMark",
+    "Workplace",
+    "remote_codes_for",
 ]  # fmt: skip

@@ -243,7 +243,7 @@ def test_the_board_serves_through_a_stopped_and_a_frozen_redis_and_then_catches_
     assert set(QueuedTask.objects.values_list("task", flat=True)) == {
         "postings.tagging.tasks.tag_posting",
         "postings.employers.tasks.send_invitation",
-        "postings.employers.tasks.send_password_reset",
+        "postings.accounts.tasks.send_password_reset",
     }
     live.refresh_from_db()
     assert (live.view_count, live.apply_click_count) == (1, 1)  # counted in PostgreSQL

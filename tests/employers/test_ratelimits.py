@@ -51,7 +51,7 @@ def test_a_fourth_reset_mail_for_one_address_is_refused_however_it_is_spelt(clie
 
     assert response.status_code == 429
     assert (
-        QueuedTask.objects.filter(task="postings.employers.tasks.send_password_reset").count() == 3
+        QueuedTask.objects.filter(task="postings.accounts.tasks.send_password_reset").count() == 3
     )
 
 

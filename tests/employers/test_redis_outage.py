@@ -99,7 +99,7 @@ def test_every_page_answers_quickly_while_redis_is_away(
     # The actions took effect, and the mail waits in the outbox for the broker.
     draft.refresh_from_db()
     assert draft.status == Status.PENDING_REVIEW
-    assert QueuedTask.objects.filter(task="postings.employers.tasks.send_password_reset").exists()
+    assert QueuedTask.objects.filter(task="postings.accounts.tasks.send_password_reset").exists()
 
 
 def test_views_and_apply_clicks_are_counted_in_the_database_while_redis_is_away(

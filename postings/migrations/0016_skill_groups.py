@@ -18,7 +18,7 @@ def tags_are_stale(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postings', '0012_ratelimits_outbox'),
+        ('postings', '0015_instant_alerts_mark'),
         ('skills', '0005_alias_context_fixes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
