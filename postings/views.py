@@ -15,6 +15,7 @@ from postings.models import Posting
 from postings.search import RANK_CANDIDATES, SearchResult, search_postings
 from postings.seekers.services import saved_posting_ids
 from postings.structured_data import job_posting, summary
+from postings.tagging.groups import skill_groups
 from skills.services import skill_index
 
 
@@ -89,7 +90,8 @@ def _cards(result: SearchResult) -> list[Card]:
     current = _query(result, drop={"page"})
     cards = []
     for posting in result.postings:
-        refs = result.skills.active_refs(posting.skill_ids)
+        # soft skills ("Attention to detail") are shown on the posting page, not on cards
+        refs = [ref for ref in result.skills.active_refs(posting.skill_ids) if not ref.is_soft]
         refs.sort(key=lambda r: (r.slug not in selected, rank.get(r.slug, 999), r.name))
         chips = []
         for ref in refs[:CHIPS_PER_CARD]:
@@ -142,18 +144,19 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if slug != posting.slug:
         return redirect(posting, permanent=True)
     posting_record_view(posting_id=posting.pk)  # one Redis increment, flushed by beat
-    index = skill_index()
-    chips = sorted(index.active_refs(posting.skill_ids), key=lambda ref: ref.name.lower())
+    groups = skill_groups(skill_index(), posting.skill_ids, posting.preferred_skill_ids)
     similar = Posting.objects.similar_to_cached(posting)
     context = {
         "posting": posting,
         "saved": posting.pk in saved_posting_ids(user=request.user, posting_ids=[posting.pk]),
         "insight": posting_pay_insight(posting),
-        "skill_chips": chips,
+        "skill_groups": groups,
         "similar": similar,
         # Search engines' view of the page: schema.org JobPosting and a description.
         "job_posting": job_posting(
-            posting, skills=[ref.name for ref in chips], absolute=request.build_absolute_uri
+            posting,
+            skills=[ref.name for ref in (*groups.required, *groups.preferred, *groups.soft)],
+            absolute=request.build_absolute_uri,
         ),
         "meta_description": summary(posting.description),
     }

@@ -208,6 +208,11 @@ def current_matcher() -> tuple[int, SkillMatcher, dict[str, int]]:
     return _for_current_taxonomy("matcher", build)
 
 
+# Skills of this category are shown apart from the technical ones (a posting page gives them
+# their own group, result cards leave them out): "Attention to detail" is no tool to filter by.
+SOFT_SKILL_CATEGORY = "soft-skill"
+
+
 @dataclass(frozen=True)
 class SkillRef:
     id: int
@@ -215,6 +220,11 @@ class SkillRef:
     name: str
     parent_id: int | None
     is_active: bool
+    category: str = ""  # the category's slug
+
+    @property
+    def is_soft(self) -> bool:
+        return self.category == SOFT_SKILL_CATEGORY
 
 
 @dataclass
@@ -247,7 +257,9 @@ def skill_index() -> SkillIndex:
     def build(state: TaxonomyVersion) -> SkillIndex:
         refs = [
             SkillRef(*row)
-            for row in Skill.objects.values_list("id", "slug", "name", "parent_id", "is_active")
+            for row in Skill.objects.values_list(
+                "id", "slug", "name", "parent_id", "is_active", "category__slug"
+            )
         ]
         children: dict[int, list[int]] = {}
         for ref in refs:

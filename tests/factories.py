@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from postings.models import Company, Posting, Status
+from postings.models import Company, Posting, PostingSkill, Source, Status
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -107,3 +107,14 @@ SMALL_TAXONOMY = {
         {"slug": "kubernetes", "name": "Kubernetes", "category": "cloud", "aliases": ["k8s"]},
     ],
 }
+
+
+def posting_skill_groups(posting: Posting) -> dict[str, tuple[bool, str]]:
+    """The posting's skills (removals left out): slug -> (preferred, who chose the group)."""
+    rows = PostingSkill.objects.filter(posting=posting).exclude(source=Source.REMOVED)
+    return {
+        slug: (preferred, group_source)
+        for slug, preferred, group_source in rows.values_list(
+            "skill__slug", "preferred", "preferred_source"
+        )
+    }

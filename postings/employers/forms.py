@@ -275,9 +275,17 @@ class PostingForm(LabelsMixin, forms.ModelForm):
 
 
 class SkillChangeForm(LabelsMixin, forms.Form):
-    """Add a skill from the taxonomy (a select grouped by category), or remove one."""
+    """Add a skill from the taxonomy (a select grouped by category), remove one, or move one
+    to the required group ("require") or the nice-to-have group ("prefer")."""
 
-    action = forms.ChoiceField(choices=[("add", "Add"), ("remove", "Remove")])
+    action = forms.ChoiceField(
+        choices=[
+            ("add", "Add"),
+            ("remove", "Remove"),
+            ("require", "Move to required"),
+            ("prefer", "Move to nice to have"),
+        ]
+    )
     skill = forms.TypedChoiceField(coerce=int, label="Add a skill from the taxonomy")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

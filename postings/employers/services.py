@@ -29,6 +29,7 @@ from postings.mail import absolute, send, site_url
 from postings.models import (
     CloseReason,
     Company,
+    GroupSource,
     Invitation,
     Membership,
     Posting,
@@ -402,6 +403,27 @@ def posting_skill_remove(*, posting: Posting, skill: Skill) -> None:
         postings_tag(posting_ids=[posting.pk])
 
 
+def posting_skill_move(*, posting: Posting, skill: Skill, preferred: bool) -> PostingSkill:
+    """The employer moves one of the posting's skills to the required group or to the
+    nice-to-have one. Kept as the employer's choice: re-extraction never moves it back.
+    ValidationError when the posting does not have the skill."""
+    with transaction.atomic():
+        row = (
+            PostingSkill.objects.select_for_update()
+            .filter(posting=posting, skill=skill)
+            .exclude(source=Source.REMOVED)
+            .first()
+        )
+        if row is None:
+            raise ValidationError(f"{skill.name} is not one of this posting's skills.")
+        row.preferred = preferred
+        row.preferred_source = GroupSource.EMPLOYER
+        row.save(update_fields=["preferred", "preferred_source"])
+        # Re-run the pipeline so the posting's indexed preferred array follows.
+        postings_tag(posting_ids=[posting.pk])
+    return row
+
+
 def posting_submit(*, posting: Posting, user: AbstractBaseUser | None) -> Posting:
     """Send a draft (or a rejected posting, after changes) to review."""
     now = timezone.now()
@@ -542,13 +564,16 @@ def posting_renew(
 
 
 def posting_duplicate(*, posting: Posting, user: AbstractBaseUser) -> Posting:
-    """A new draft with the same fields; the employer's own skill choices come along, the
-    extracted ones are re-extracted by the pipeline."""
+    """A new draft with the same fields; the employer's own skill choices (additions,
+    removals, moves between groups) come along, the extracted skills are re-extracted by the
+    pipeline."""
     data = {name: getattr(posting, name) for name in EDITABLE_FIELDS}
     with transaction.atomic():
         copy = posting_create(company=posting.company, user=user, data=data)
         own = PostingSkill.objects.filter(
-            posting=posting, source__in=[Source.EMPLOYER, Source.REMOVED]
+            Q(source__in=[Source.EMPLOYER, Source.REMOVED])
+            | Q(preferred_source=GroupSource.EMPLOYER),
+            posting=posting,
         )
         PostingSkill.objects.bulk_create(
             [
@@ -556,13 +581,15 @@ def posting_duplicate(*, posting: Posting, user: AbstractBaseUser) -> Posting:
                     posting=copy,
                     skill_id=row.skill_id,
                     source=row.source,
+                    preferred=row.preferred,
+                    preferred_source=row.preferred_source,
                     taxonomy_version=row.taxonomy_version,
                 )
                 for row in own
             ],
             update_conflicts=True,
             unique_fields=["posting", "skill"],
-            update_fields=["source"],
+            update_fields=["source", "preferred", "preferred_source"],
         )
         postings_tag(posting_ids=[copy.pk])
     return copy

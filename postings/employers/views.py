@@ -38,7 +38,8 @@ from postings.models import (
     Source,
     Status,
 )
-from skills.services import current_matcher
+from postings.tagging.groups import SkillGroups
+from skills.services import SOFT_SKILL_CATEGORY, current_matcher
 
 DASHBOARD_PAGE_SIZE = 50
 
@@ -271,7 +272,9 @@ def posting_manage(request: HttpRequest, company: Company, pk: int) -> HttpRespo
         shown.published_at = timezone.now()
         shown.expires_at = None
     skill_rows = list(
-        PostingSkill.objects.filter(posting=posting).select_related("skill").order_by("skill__name")
+        PostingSkill.objects.filter(posting=posting)
+        .select_related("skill__category")
+        .order_by("skill__name")
     )
     if pending is not None and pending.data.get("description") != posting.description:
         # The edit's skills, extracted by the same matcher the pipeline uses; stored when the
@@ -288,6 +291,7 @@ def posting_manage(request: HttpRequest, company: Company, pk: int) -> HttpRespo
         "pending": pending,
         "last_rejected_edit": last_rejected if pending is None else None,
         "skills": [row for row in skill_rows if row.source != Source.REMOVED],
+        "skill_groups": _skill_row_groups(skill_rows),
         "removed_skills": [row for row in skill_rows if row.source == Source.REMOVED],
         "edit_skills": edit_skills,
         "skills_editable": posting.status in _SKILL_EDITABLE,
@@ -302,6 +306,16 @@ def posting_manage(request: HttpRequest, company: Company, pk: int) -> HttpRespo
 _SKILL_EDITABLE = {Status.DRAFT, Status.REJECTED, Status.PENDING_REVIEW}
 
 
+def _skill_row_groups(rows: list[PostingSkill]) -> SkillGroups[PostingSkill]:
+    """The posting's skill rows (removals left out) in the groups seekers will see."""
+    groups: SkillGroups[PostingSkill] = SkillGroups()
+    for row in rows:
+        if row.source != Source.REMOVED:
+            soft = row.skill.category.slug == SOFT_SKILL_CATEGORY
+            groups.add(row, soft=soft, preferred=row.preferred)
+    return groups
+
+
 @require_POST
 @employer_required
 def posting_skills(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
@@ -311,12 +325,22 @@ def posting_skills(request: HttpRequest, company: Company, pk: int) -> HttpRespo
         messages.error(request, "Skills can be changed before the posting is published.")
     elif form.is_valid():
         skill = form.cleaned_data["skill"]
-        if form.cleaned_data["action"] == "add":
+        action = form.cleaned_data["action"]
+        if action == "add":
             services.posting_skill_add(posting=posting, skill=skill)
             messages.success(request, f"Added {skill.name}.")
-        else:
+        elif action == "remove":
             services.posting_skill_remove(posting=posting, skill=skill)
             messages.success(request, f"Removed {skill.name}.")
+        else:
+            preferred = action == "prefer"
+            try:
+                services.posting_skill_move(posting=posting, skill=skill, preferred=preferred)
+            except ValidationError as error:
+                messages.error(request, _error_message(error))
+            else:
+                group = "nice to have" if preferred else "required"
+                messages.success(request, f"Moved {skill.name} to {group}.")
     else:
         messages.error(request, "Choose a skill from the list.")
     return redirect(f"{reverse('employers:posting', kwargs={'pk': posting.pk})}#skills")

@@ -35,7 +35,7 @@ from postings.models.seekers import (
     SavedJob,
     SavedSearch,
 )
-from postings.models.tagging import PostingSkill, PostingTagState, Source
+from postings.models.tagging import GroupSource, PostingSkill, PostingTagState, Source
 
 __all__ = [
     "EU_COUNTRIES",
@@ -52,6 +52,7 @@ __all__ = [
     "CounterFlush",
     "EmploymentType",
     "Frequency",
+    "GroupSource",
     "Invitation",
     "Membership",
     "PayPeriod",

@@ -326,6 +326,13 @@ class Posting(models.Model):
     # an indexed integer array so skill filters and facets never join the tag table. Written
     # only when it changes: rewriting a wide posting row is what makes bulk re-tags slow.
     skill_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    # The nice-to-have part of skill_ids (PostingSkill.preferred), written by the same tagging
+    # statement. Kept on the row because scoring a seeker's skills against every posting (the
+    # /match/ page) reads required and preferred ids per posting and must not join the tag
+    # table; no index: no query looks postings up by a preferred skill alone.
+    preferred_skill_ids = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, editable=False
+    )
     # --- search (issue 4) ---
     # Full-text search document (SEARCH_DOCUMENT_SQL) and the text_updated_at it was built
     # from. Not a generated column: PostgreSQL recomputes those on every UPDATE of the row,
@@ -403,6 +410,11 @@ class Posting(models.Model):
             models.CheckConstraint(
                 condition=Q(closed_reason="") | _in_choices("closed_reason", CloseReason),
                 name="posting_closed_reason_valid",
+            ),
+            # Preferred skills are some of the posting's skills, never others.
+            models.CheckConstraint(
+                condition=Q(preferred_skill_ids__contained_by=models.F("skill_ids")),
+                name="posting_preferred_skills_in_skills",
             ),
             # One role per external id within a company; also the index the employer API's
             # PUT / DELETE /api/v1/employer/jobs/{external_id}/ look the role up by.

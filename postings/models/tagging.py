@@ -19,10 +19,20 @@ class Source(models.TextChoices):
     REMOVED = "removed", "Removed by an admin"
 
 
+class GroupSource(models.TextChoices):
+    """Who put a posting's skill in its group (required or nice to have)."""
+
+    EXTRACTED = "extracted", "As the text says"
+    EMPLOYER = "employer", "Moved by the employer"
+
+
 class PostingSkill(models.Model):
     """A skill on a posting, with where it came from.
 
     A `removed` row is kept as a tombstone, so re-extraction never adds that skill back.
+    `preferred` puts the skill in the nice-to-have group; re-extraction sets it from the
+    text unless the employer moved the skill (`preferred_source` = employer), so a move
+    survives every re-tag, like an addition or a removal.
     """
 
     posting = models.ForeignKey(
@@ -32,6 +42,10 @@ class PostingSkill(models.Model):
         "skills.Skill", on_delete=models.CASCADE, related_name="posting_skills"
     )
     source = models.CharField(max_length=16, choices=Source.choices)
+    preferred = models.BooleanField(default=False)
+    preferred_source = models.CharField(
+        max_length=16, choices=GroupSource.choices, default=GroupSource.EXTRACTED
+    )
     taxonomy_version = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -40,6 +54,10 @@ class PostingSkill(models.Model):
             models.UniqueConstraint(fields=["posting", "skill"], name="posting_skill_unique"),
             models.CheckConstraint(
                 condition=Q(source__in=Source.values), name="posting_skill_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(preferred_source__in=GroupSource.values),
+                name="posting_skill_preferred_source_valid",
             ),
         ]
         indexes = [

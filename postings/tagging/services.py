@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from postings.models import (
     SEARCH_DOCUMENT_SQL,
+    GroupSource,
     Posting,
     PostingSkill,
     Source,
@@ -48,9 +49,11 @@ def postings_tag(
     Safe to run twice and for any mix of new and old postings. Only differences are written:
     extracted rows that no longer match are deleted and new ones inserted, rows an employer
     or admin made are kept, and a skill an admin removed (a `removed` row) is never added back.
-    A posting row is rewritten only when its skills or its text changed (then its search
-    document is rebuilt too); every posting's PostingTagState records the taxonomy version
-    and the text_updated_at that was read, so an edit landing meanwhile stays visibly stale.
+    Each skill's group (required, or nice to have when the text marks it optional) follows
+    the text unless the employer moved it. A posting row is rewritten only when its skills,
+    their groups or its text changed (then its search document is rebuilt too); every
+    posting's PostingTagState records the taxonomy version and the text_updated_at that was
+    read, so an edit landing meanwhile stays visibly stale.
     """
     version, matcher, skill_ids = current_matcher()
     postings = Posting.objects.all()
@@ -61,34 +64,63 @@ def postings_tag(
     if only_stale:
         postings = postings.needing_tags(version)
     rows = list(
-        postings.values_list("id", "description", "text_updated_at", "search_text_at", "skill_ids")
+        postings.values_list(
+            "id",
+            "description",
+            "text_updated_at",
+            "search_text_at",
+            "skill_ids",
+            "preferred_skill_ids",
+        )
     )
     if not rows:
         return 0
     ids = [row[0] for row in rows]
     with transaction.atomic():
-        existing: dict[int, dict[int, str]] = {}
-        for posting_id, skill_id, source in PostingSkill.objects.filter(
+        # posting -> skill -> (source, preferred, who chose the group)
+        existing: dict[int, dict[int, tuple[str, bool, str]]] = {}
+        for posting_id, skill_id, source, preferred, group_source in PostingSkill.objects.filter(
             posting_id__in=ids
-        ).values_list("posting_id", "skill_id", "source"):
-            existing.setdefault(posting_id, {})[skill_id] = source
+        ).values_list("posting_id", "skill_id", "source", "preferred", "preferred_source"):
+            existing.setdefault(posting_id, {})[skill_id] = (source, preferred, group_source)
 
-        inserts, deletes, changed, states = [], [], [], []
+        inserts, deletes, regroups, changed, states = [], [], [], [], []
         now = timezone.now().isoformat()
-        for posting_id, description, text_at, search_text_at, old_tags in rows:
+        for posting_id, description, text_at, search_text_at, old_tags, old_preferred in rows:
             current = existing.get(posting_id, {})
-            found = {skill_ids[m.slug] for m in matcher.find(description) if m.slug in skill_ids}
-            extracted = {s for s, source in current.items() if source == Source.EXTRACTED}
-            inserts.extend(f"{posting_id}\t{s}\t{now}\n" for s in sorted(found - current.keys()))
-            deletes.extend((posting_id, s) for s in extracted - found)
-            tags = sorted(
-                found - {s for s, src in current.items() if src == Source.REMOVED}
-                | {s for s, src in current.items() if src in (Source.EMPLOYER, Source.CONFIRMED)}
+            # skill -> preferred: required when any mention is required
+            found: dict[int, bool] = {}
+            for m in matcher.find(description):
+                skill_id = skill_ids.get(m.slug)
+                if skill_id is not None:
+                    found[skill_id] = found.get(skill_id, True) and m.preferred
+            extracted = {s for s, row in current.items() if row[0] == Source.EXTRACTED}
+            inserts.extend(
+                f"{posting_id}\t{s}\t{'t' if found[s] else 'f'}\t{now}\n"
+                for s in sorted(found.keys() - current.keys())
             )
+            deletes.extend((posting_id, s) for s in extracted - found.keys())
+            # the text decides a skill's group unless the employer moved it
+            group = {s: row[1] for s, row in current.items()}
+            for s, preferred in found.items():
+                row = current.get(s)
+                if row is not None and row[2] == GroupSource.EXTRACTED and row[1] != preferred:
+                    regroups.append((posting_id, s, preferred))
+                    group[s] = preferred
+                elif row is None:
+                    group[s] = preferred
+            tags = sorted(
+                found.keys() - {s for s, row in current.items() if row[0] == Source.REMOVED}
+                | {s for s, row in current.items() if row[0] in (Source.EMPLOYER, Source.CONFIRMED)}
+            )
+            preferred_tags = [s for s in tags if group[s]]
             text_changed = search_text_at != text_at
-            if tags != sorted(old_tags) or text_changed:
+            if tags != sorted(old_tags) or preferred_tags != sorted(old_preferred) or text_changed:
                 array = "{" + ",".join(map(str, tags)) + "}"
-                changed.append(f"{posting_id}\t{array}\t{'t' if text_changed else 'f'}\n")
+                preferred_array = "{" + ",".join(map(str, preferred_tags)) + "}"
+                changed.append(
+                    f"{posting_id}\t{array}\t{preferred_array}\t{'t' if text_changed else 'f'}\n"
+                )
             states.append(f"{posting_id}\t{version}\t{text_at.isoformat()}\t{now}\n")
 
         with connection.cursor() as cursor:
@@ -101,21 +133,45 @@ def postings_tag(
                     [[p for p, _ in deletes], [k for _, k in deletes], Source.EXTRACTED],
                 )
             if inserts:
-                _copy_into(raw, "tag_load (posting_id bigint, skill_id bigint, at timestamptz)",
-                           inserts)  # fmt: skip
+                _copy_into(
+                    raw,
+                    "tag_load (posting_id bigint, skill_id bigint, preferred bool, at timestamptz)",
+                    inserts,
+                )
                 cursor.execute(
-                    "INSERT INTO postings_postingskill (posting_id, skill_id, source, "
-                    "taxonomy_version, created_at) SELECT posting_id, skill_id, %s, %s, at "
-                    "FROM tag_load ON CONFLICT (posting_id, skill_id) DO NOTHING",
-                    [Source.EXTRACTED, version],
+                    "INSERT INTO postings_postingskill (posting_id, skill_id, source, preferred, "
+                    "preferred_source, taxonomy_version, created_at) SELECT posting_id, "
+                    "skill_id, %s, preferred, %s, %s, at FROM tag_load "
+                    "ON CONFLICT (posting_id, skill_id) DO NOTHING",
+                    [Source.EXTRACTED, GroupSource.EXTRACTED, version],
+                )
+            if regroups:
+                # only rows whose group the text decides: an employer's move stands
+                cursor.execute(
+                    "UPDATE postings_postingskill d SET preferred = x.preferred "
+                    "FROM unnest(%s::bigint[], %s::bigint[], %s::bool[]) "
+                    "AS x(posting_id, skill_id, preferred) WHERE d.posting_id = x.posting_id "
+                    "AND d.skill_id = x.skill_id AND d.preferred_source = %s",
+                    [
+                        [p for p, _, _ in regroups],
+                        [k for _, k, _ in regroups],
+                        [v for _, _, v in regroups],
+                        GroupSource.EXTRACTED,
+                    ],
                 )
             if changed:
-                _copy_into(raw, "tag_changed (id bigint, skill_ids bigint[], text bool)", changed)
+                _copy_into(
+                    raw,
+                    "tag_changed (id bigint, skill_ids bigint[], preferred_skill_ids bigint[], "
+                    "text bool)",
+                    changed,
+                )
                 # The document is built from the row as it is now, so search_text_at takes
                 # the row's own text_updated_at in the same statement.
                 document = SEARCH_DOCUMENT_SQL.format(t="p")
                 cursor.execute(
                     "UPDATE postings_posting p SET skill_ids = c.skill_ids, "
+                    "preferred_skill_ids = c.preferred_skill_ids, "
                     f"search_vector = CASE WHEN c.text THEN {document} ELSE p.search_vector END, "
                     "search_text_at = CASE WHEN c.text THEN p.text_updated_at "
                     "ELSE p.search_text_at END FROM tag_changed c WHERE p.id = c.id"
@@ -219,12 +275,20 @@ def merged_skills_fold() -> int:
         cursor.execute(
             "DELETE FROM postings_postingskill WHERE skill_id = ANY(%s::bigint[])", [sources]
         )
+        # The preferred ids follow the rows that stood: a merged row's group may have lost
+        # to the target's own row.
         cursor.execute(
             """
             WITH m (source, target) AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))
             UPDATE postings_posting p SET skill_ids = ARRAY(
                 SELECT DISTINCT coalesce(m.target, x) FROM unnest(p.skill_ids) AS x
                 LEFT JOIN m ON m.source = x ORDER BY 1
+            ), preferred_skill_ids = ARRAY(
+                SELECT ps.skill_id FROM postings_postingskill ps
+                WHERE ps.posting_id = p.id AND ps.preferred AND ps.skill_id IN (
+                    SELECT coalesce(m.target, x) FROM unnest(p.skill_ids) AS x
+                    LEFT JOIN m ON m.source = x
+                ) ORDER BY 1
             )
             WHERE p.skill_ids && %s::bigint[]
             """,

@@ -3,7 +3,8 @@
     python -m skills.extraction.cli [--taxonomy PATH] < postings.jsonl
 
 Input lines are {"id": ..., "text": ...}; each produces one output line
-{"id": ..., "skills": [{"slug", "name", "start", "end", "text"}, ...]}.
+{"id": ..., "skills": [{"slug", "name", "start", "end", "text", "preferred"}, ...]},
+where "preferred" says the text marks the skill as optional ("Kafka is a plus").
 A malformed line is reported on stderr with its line number and skipped.
 """
 

@@ -62,13 +62,18 @@ class AliasEntry(NamedTuple):
 
 
 class Match(NamedTuple):
-    """One skill mention: ``text == original_text[start:end]``."""
+    """One skill mention: ``text == original_text[start:end]``.
+
+    ``preferred``: the text marks it as optional (under a "Nice to have" heading, or in a
+    sentence such as "Kafka is a plus"); otherwise it is a requirement.
+    """
 
     slug: str
     name: str
     start: int
     end: int
     text: str
+    preferred: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -77,6 +82,7 @@ class Match(NamedTuple):
             "start": self.start,
             "end": self.end,
             "text": self.text,
+            "preferred": self.preferred,
         }
 
 
@@ -270,7 +276,8 @@ CONTEXT_WORDS = _words(
     technologies technology tech tools tooling written proficient proficiency fluency
     knowledge experience experienced skills skill expertise familiarity familiar
     spreadsheet spreadsheets pivot formulas macros vba statistical statistics analytics
-    cluster clusters pipeline pipelines jobs
+    cluster clusters pipeline pipelines jobs services service microservices systems
+    server servers write writing
     """
 )
 
@@ -315,6 +322,7 @@ _ROLE_FILLERS = _words(
     """
     software web application applications platform data cloud systems solutions development
     test automation reliability infrastructure mobile stack senior junior principal staff
+    system project product program performance technical
     """
 )
 
@@ -434,12 +442,18 @@ class SkillMatcher:
                 if word not in table:
                     keys[f" {word} "] = (len(word), len(word) + 2, None, "t")
         if skip_company_context:
-            # so do the company-voice words and section headings (kind "v" / "h")
-            for kind, words in (("v", _VOICE_WORDS), ("h", _HEADING_WORDS)):
+            # so do the company-voice words, section headings and the verbs of sentences
+            # about the company in the third person (kind "v" / "h" / "c")
+            for kind, words in (("v", _VOICE_WORDS), ("h", _HEADING_WORDS), ("c", _COMPANY_VERBS)):
                 for word in words:
                     if word not in table:
                         core = word.replace(" ", "  ")
                         keys[f" {core} "] = (len(word), len(core) + 2, None, kind)
+        # and the words that mark a skill as optional (kind "o"), whatever the options
+        for word in _OPTIONAL_WORDS:
+            if word not in table:
+                core = word.replace(" ", "  ")
+                keys[f" {core} "] = (len(word), len(core) + 2, None, "o")
         return cls(
             _build_automaton(keys),
             count,
@@ -470,7 +484,16 @@ class SkillMatcher:
         voice: list[int] = []
         headings: list[int] = []
         fields: list[int] = []
-        marks = {"v": voice, "h": headings, "r": fields, "t": fields}
+        company: list[int] = []  # verbs of third-person sentences ("Acme builds ...")
+        optional: list[int] = []  # words that mark skills as optional ("is a plus")
+        marks = {
+            "v": voice,
+            "h": headings,
+            "r": fields,
+            "t": fields,
+            "c": company,
+            "o": optional,
+        }
         pick = self._pick
         count_spaces = padded.count
         spaces = 0  # spaces in the doubled text before ``last``
@@ -558,15 +581,31 @@ class SkillMatcher:
             drop.update(_title_line_matches(text, starts))
         if self.skip_company_context and (voice or headings):
             drop.update(_company_context_matches(text, starts, voice, headings))
+        if self.skip_company_context and company:
+            drop.update(_company_subject_matches(text, starts, company))
         new = tuple.__new__  # Match(...) without the keyword handling: many matches
+        preferred = _optional_matches(text, starts, optional) if optional else None
+        if preferred:
+            # per-match flags zipped in C rather than two set lookups per match
+            n = len(cands)
+            flags = [False] * n
+            for i in preferred:
+                flags[i] = True
+            rows = zip(starts, ends, cands, flags, strict=True)
+            if drop:
+                keep = [True] * n
+                for i in drop:
+                    keep[i] = False
+                rows = itertools.compress(rows, keep)
+            return [new(Match, (c.slug, c.name, s, e, text[s:e], p)) for s, e, c, p in rows]
         if drop:
             return [
-                new(Match, (c.slug, c.name, s, e, text[s:e]))
+                new(Match, (c.slug, c.name, s, e, text[s:e], False))
                 for i, (s, e, c) in enumerate(zip(starts, ends, cands, strict=True))
                 if i not in drop
             ]
         return [
-            new(Match, (c.slug, c.name, s, e, text[s:e]))
+            new(Match, (c.slug, c.name, s, e, text[s:e], False))
             for s, e, c in zip(starts, ends, cands, strict=True)
         ]
 
@@ -577,8 +616,9 @@ class SkillMatcher:
             if cand.cased is not None:
                 found = text[o_start:o_end]
                 if found != cand.cased and normalize(found, lower=False) != cand.cased:
-                    # wrong case ("jenkins", "go"): only usable inside a list of skills
-                    if weak is None and _standalone(text, o_start, o_end):
+                    # wrong case: only a lower-case tag inside a list of skills ("jenkins",
+                    # "go"); another capitalisation is another word ("Solid" is not SOLID)
+                    if weak is None and found.islower() and _standalone(text, o_start, o_end):
                         weak = cand._replace(cased="", needs_context=True)
                     continue
             if cand.needs_context and not _standalone(text, o_start, o_end):
@@ -666,7 +706,8 @@ _ROLE_AFTER = re.compile(
     + "|".join(sorted(_ROLE_FILLERS))
     + r")[ \t]+)?(?:"
     + "|".join(sorted(ROLE_NOUNS))
-    + r")\b",
+    # a heading is no title: "... java python sql Job description", "Position type:"
+    + r")\b(?![ \t]*(?::|descriptions?\b|types?\b|titles?\b|summary\b|requirements?\b))",
     re.IGNORECASE,
 )
 # "Role: Data Engineer", "Job title:\nML Engineer": the value of a title field
@@ -731,7 +772,11 @@ def _title_fields(text: str, positions: list[int]) -> list[tuple[int, int]]:
         if text.find(":", pos, pos + 16) != -1:
             m = _TITLE_FIELD.match(text, pos)
             if m and (pos == 0 or not text[pos - 1].isalnum()):
-                out.append(m.span(1))
+                a, b = m.span(1)
+                # a title ends with its role noun ("Role: Full Stack Developer"): header
+                # fields run on after it on one line ("... Technologies react java")
+                noun = _ROLE_WORD.search(text, a, b)
+                out.append((a, noun.end() if noun is not None else b))
     out.sort()
     return out
 
@@ -804,6 +849,17 @@ _CANDIDATE_CUES = frozenset(
     """
     )
 )
+_OPENING_VOICE = frozenset([b"we", b"our"])
+_HIRING_CUES = frozenset(
+    w.encode("ascii")
+    for w in _words(
+        """
+    you your looking want expect value appreciate desirable ideal candidate candidates
+    someone person people hire hiring seeking need needs required requirement requirements
+    must should plus advantage advantageous bonus nice preferred use rely
+    """
+    )
+)
 # A sentence that starts with a verb is a task for the candidate ("Maintain our
 # infrastructure", "Introducing reusable components"), not the company talking.
 _TASK_VERBS = _words(
@@ -854,6 +910,10 @@ def _addresses_candidate(sentence: str) -> bool:
     if ":" in sentence:
         return True
     words = sentence.encode("utf-8", "replace").translate(_ASCII_BYTES).split()
+    if words and words[0] in _OPENING_VOICE:
+        # "We believe great developer experience ...", "We are able to ...": a sentence that
+        # opens in the company's voice needs a word about the hire, not a mere "experience"
+        return not _HIRING_CUES.isdisjoint(words)
     return not _CANDIDATE_CUES.isdisjoint(words)
 
 
@@ -995,3 +1055,280 @@ def _company_context_matches(
         i = bisect_left(starts, a)
         drop.update(range(i, bisect_left(starts, done, i)))
     return drop
+
+
+# Third-person sentences about the employer: "<Company> develops foundation models for document
+# understanding and search", "Acme is a global leader in financial services", "The platform
+# team uses Kafka".  The verb is found by the automaton; what stands before it in the sentence
+# must look like a company's name: a few words, capitalised, no skill, nobody to be hired.
+_COMPANY_VERBS = (
+    "is a",
+    "is an",
+    "is the",
+    "is one",
+    "was founded",
+    "were founded",
+    "develops",
+    "builds",
+    "provides",
+    "offers",
+    "creates",
+    "designs",
+    "delivers",
+    "operates",
+    "powers",
+    "helps",
+    "serves",
+    "enables",
+    "empowers",
+    "manages",
+    "specializes",
+    "specialises",
+    "utilizes",
+    "utilises",
+    "uses",
+    "leverages",
+    "connects",
+    "produces",
+    "sells",
+    "invests",
+    "pioneers",
+    "revolutionizes",
+    "revolutionises",
+    "automates",
+    "protects",
+    "aligns",
+    "picks",
+    "makes",
+    "employs",
+    "partners",
+    "focuses",
+    "aims",
+    "strives",
+    "believes",
+    # what the company is after, its subject a noun: "The short-term goal is to ..."
+    "goal is",
+    "goals are",
+    "ambition is",
+    "mission is",
+    "vision is",
+    "aim is",
+    "purpose is",
+)
+_SUBJECT_MAX_WORDS = 6
+_SUBJECT_REACH = 160  # characters before the verb searched for the subject's start
+# A subject with one of these words is the hire, the job or a thing, not the company.
+_NOT_COMPANY = _words(
+    """
+    you your we our i he she they it its this that these those who which what there here
+    candidate candidates applicant applicants ideal successful person individual role
+    position job work experience knowledge
+    """
+) | (ROLE_NOUNS - _words("team teams group groups department departments guild chapter squad"))
+# Nouns that make a subject an organisation even when a skill names it ("The Data Catalog
+# platform", "The Cybersecurity group at Acme").
+_ORG_NOUNS = _words(
+    "team group company department division firm organization organisation platform startup"
+)
+_PLACEHOLDERS = re.compile(r"<[A-Z]+>(?:\s+<[A-Z]+>)*")
+_SUBJECT_START = re.compile(r"[\s\-\u2013\u2014*\u2022\u00b7>]*")
+
+
+def _company_subject_matches(text: str, starts: list[int], verbs: list[int]) -> set[int]:
+    """Indexes of matches in sentences whose subject is the company, in the third person.
+
+    ``verbs`` are the (sorted) positions of the company verbs the matcher found.  A sentence
+    that still addresses the candidate ("Acme uses Go: you will need it") keeps its skills.
+    Most verbs found are in other sentences ("the tool makes ..."), so the cheap tests on
+    the few characters before the verb come first.
+    """
+    bisect_left = bisect.bisect_left
+    n_chosen = len(starts)
+    n = len(text)
+    drop: set[int] = set()
+    done = -1  # end of the last sentence handled
+    for pos in verbs:
+        if pos < done:
+            continue
+        k = bisect_left(starts, pos)
+        if k == n_chosen or starts[k] > pos + _SENT_WINDOW:
+            continue  # no skill after the verb in reach
+        # the subject's start: a line start, a sentence end or a header field's colon
+        # ("Company description: Acme is ...") close before the verb
+        lo = pos - _SUBJECT_REACH if pos > _SUBJECT_REACH else 0
+        b = max(text.rfind("\n", lo, pos), text.rfind(":", lo, pos))
+        for m in _SENT_END.finditer(text, max(lo, b + 1), pos):
+            k = m.start()
+            if text[k] != "." or text[k - 1] != " ":
+                b = k
+        if b == -1 and lo > 0:
+            continue  # no sentence starts near: the subject would be too long
+        ls = _SUBJECT_START.match(text, b + 1).end()
+        if ls >= pos:
+            continue
+        i = bisect_left(starts, ls)
+        if i == n_chosen or starts[i] > pos + _SENT_WINDOW:
+            continue  # no skill in reach
+        # a de-identified name is a run of placeholders ("<ORGANIZATION> <ORGANIZATION>")
+        head = text[ls:pos]
+        subject = (_PLACEHOLDERS.sub("<>", head) if "<" in head else head).split()
+        if len(subject) > _SUBJECT_MAX_WORDS + 2 or not (
+            subject[0][0].isupper() or subject[0][0] == "<"
+        ):
+            continue
+        lowered = [w.lower() for w in subject]
+        named = not _ORG_NOUNS.isdisjoint(lowered)
+        if (len(subject) > _SUBJECT_MAX_WORDS and not named) or not _NOT_COMPANY.isdisjoint(
+            lowered
+        ):
+            continue
+        if starts[i] < pos and not named:
+            continue  # a skill is the subject ("Python is a must"), not a group named after it
+        # the sentence's end: a line end or a sentence end
+        le = text.find("\n", pos, pos + _SENT_WINDOW)
+        if le == -1:
+            le = min(n, pos + _SENT_WINDOW)
+        for m in _SENT_END.finditer(text, pos, le):
+            k = m.start()
+            if text[k] != "." or text[k - 1] != " ":
+                le = k
+                break
+        if starts[i] >= le:
+            continue
+        # "understanding" or "experience" here are the company's ("document understanding"):
+        # only a word about the hire keeps the sentence
+        words = text[pos:le].encode("utf-8", "replace").translate(_ASCII_BYTES).split()
+        if not _HIRING_CUES.isdisjoint(words):
+            continue
+        done = le
+        drop.update(range(i, bisect_left(starts, le, i)))
+    return drop
+
+
+# --------------------------------------------------------------------------------------
+# Required or nice to have
+# --------------------------------------------------------------------------------------
+
+# Words that mark skills as optional.  Where the word stands says which skills it covers:
+# a heading line ("Nice to have:", "Bonus points") covers its section; a word opening a line
+# ("Ideally you know Rust", "Bonus: Spark") the rest of it; a word looking ahead inside a
+# line ("SQL, ideally PostgreSQL") the rest of its clause; any other ("Kafka is a plus",
+# "Spark preferred") its clause so far.
+_OPTIONAL_WORDS = (
+    "nice to have",
+    "nice to haves",
+    "good to have",
+    "great to have",
+    "bonus",
+    "bonus points",
+    "a plus",
+    "big plus",
+    "pluses",
+    "preferred",
+    "preferable",
+    "preferably",
+    "ideally",
+    "desirable",
+    "an advantage",
+    "advantageous",
+    "beneficial",
+    "optional",
+    "not required",
+    "not mandatory",
+    "not a must",
+    "would be great",
+    "would be nice",
+    # longer than the company verbs "is a" / "is an", which would otherwise take them
+    "is a plus",
+    "is a big plus",
+    "is a bonus",
+    "is an advantage",
+    "is a nice to have",
+)
+_LOOKING_AHEAD = frozenset(["preferably", "ideally"])
+# after a word looking ahead, a comma ends its reach too ("SQL, ideally PostgreSQL, and Go")
+_AHEAD_END = re.compile(r"[.;:,()\[\]!?](?=\s|$)|[;:,()\[\]]")
+_REQUIRED_WORD = re.compile(r"\b(?:required|must|mandatory|essential|needed)\b", re.IGNORECASE)
+_LABEL_AFTER = re.compile(r"[A-Za-z -]{2,24}?[ \t]*:")
+# Clause ends: a sentence end, a semicolon, a colon, a bracket.
+_CLAUSE_END = re.compile(r"[.;:()\[\]!?](?=\s|$)|[;:()\[\]\u2013\u2014]|\s-\s")
+_OPTIONAL_HEADING_WORDS = 6  # a heading line has at most this many words
+_BULLETS = " \t-*#\u2022\u00b7\u25aa\u25cf\u25e6>\u2013\u2014"  # and Markdown "##", "**"
+
+
+def _optional_matches(text: str, starts: list[int], markers: list[int]) -> set[int]:
+    """Indexes of matches the text marks as optional; ``markers`` are the (sorted) positions
+    of the optional words the matcher found."""
+    bisect_left = bisect.bisect_left
+    n = len(text)
+    n_chosen = len(starts)
+    out: set[int] = set()
+    for pos in markers:
+        i = bisect_left(starts, pos - _SENT_WINDOW)
+        if i == n_chosen or starts[i] > pos + _SECTION_MAX:
+            continue  # no skill it could cover
+        lo = max(0, pos - _SENT_WINDOW)
+        ls = text.rfind("\n", lo, pos) + 1 or lo
+        le = text.find("\n", pos, pos + _SENT_WINDOW)
+        if le == -1:
+            le = min(n, pos + _SENT_WINDOW)
+        if le - ls > _LONG_LINE:
+            ls, le = _sentence(text, pos, ls, le)
+        head = text[ls:pos].strip(_BULLETS)
+        label = _LABEL_AFTER.match(text, pos) if head else None
+        if label is not None:
+            a, b = label.end(), le  # a label inside a line: "Must have: Go, Bonus: Rust"
+        elif not head:
+            rest = text[pos:le].rstrip()
+            i = bisect_left(starts, pos)
+            if (
+                len(rest.split()) <= _OPTIONAL_HEADING_WORDS
+                and ":" not in rest[:-1]
+                and (i == len(starts) or starts[i] >= le)  # no skill on the line itself
+            ):
+                a, b = le, _section_end(text, le)  # a heading: its section
+            else:
+                a, b = pos, le  # the rest of the line
+        elif text[pos : pos + 16].split(maxsplit=1)[0].lower() in _LOOKING_AHEAD:
+            m = _AHEAD_END.search(text, pos, le)
+            a, b = pos, m.start() if m else le
+        else:
+            b = pos
+            bracket = text.rfind("(", ls, pos)
+            if bracket != -1 and not text[bracket + 1 : pos].strip():
+                b = bracket  # "Python (preferred)": what stands before the bracket
+            a = ls
+            for m in _CLAUSE_END.finditer(text, ls, b):
+                a = m.end()
+            # "Python required, Spark is a plus": what was required stays required
+            for m in _REQUIRED_WORD.finditer(text, a, b):
+                a = m.end()
+        i = bisect_left(starts, a)
+        out.update(range(i, bisect_left(starts, b, i)))
+    return out
+
+
+def _section_end(text: str, pos: int) -> int:
+    """Where the section that starts at ``pos`` (after its heading line) ends: at the next
+    heading line, or a blank line after some content."""
+    limit = min(len(text), pos + _SECTION_MAX)
+    nl = pos
+    seen = False
+    while nl != -1 and nl < limit:
+        e = text.find("\n", nl + 1, limit)
+        line = text[nl + 1 : e if e != -1 else limit].strip()
+        if not line:
+            if seen:
+                return nl
+        elif (
+            line[0] not in _BULLETS
+            and line.count(" ") < 8
+            and (
+                _JOB_HEADING.match(line) or _COMPANY_HEADING.match(line) or _ANY_HEADING.match(line)
+            )
+        ):
+            return nl
+        else:
+            seen = True
+        nl = e
+    return limit

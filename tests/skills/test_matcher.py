@@ -329,6 +329,7 @@ def test_cli_reports_malformed_lines_and_continues(matcher: SkillMatcher) -> Non
         "start": 0,
         "end": 6,
         "text": "Python",
+        "preferred": False,
     }
     assert errors == 2
     assert "line 2" in err.getvalue() and "line 3" in err.getvalue()
@@ -387,3 +388,136 @@ def test_alias_collision_is_reported_with_both_names() -> None:
     assert "unknown parent 'missing'" in problems
     with pytest.raises(TaxonomyError):
         tax.validate()
+
+
+# ---- extraction errors a new user met --------------------------------------------------------
+
+
+def test_a_company_blurb_in_the_third_person_tags_nothing(matcher: SkillMatcher) -> None:
+    text = (
+        "Lumen Labs develops foundation models for document understanding and search.\n"
+        "As our Data Analyst you will report on product usage with SQL and Tableau."
+    )
+    assert slugs(matcher, text) == ["sql", "tableau"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a de-identified or a longer company name, another verb
+        ("<ORGANIZATION> <ORGANIZATION> is a global leader in financial services.", []),
+        ("The Acme data platform team uses Kafka and Spark.", []),
+        ("Acme builds CRM software for banks.", []),
+        # what the company is after
+        ("The short-term goal is to generate unit tests for Python.", []),
+        # a skill is the subject, or the sentence is about the hire: kept
+        ("Your goal is to build Python services.", ["python"]),
+        ("Python is a must.", ["python"]),
+        ("Acme uses Kafka and you will need it too.", ["kafka"]),
+        ("The candidate uses Python daily.", ["python"]),
+    ],
+)
+def test_third_person_company_sentences(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
+
+
+def test_search_alone_needs_technical_context(matcher: SkillMatcher) -> None:
+    assert slugs(matcher, "Please search for the reference number when you apply.") == []
+    assert slugs(matcher, "Build search and ranking systems in Python.") == [
+        "domain-search",
+        "python",
+    ]
+
+
+def test_solid_statistics_is_not_the_solid_principles(matcher: SkillMatcher) -> None:
+    assert slugs(matcher, "Solid statistics and SQL.") == ["statistics", "sql"]
+    # the acronym itself, and a lower-case tag list, still are
+    assert slugs(matcher, "You follow SOLID and DRY.") == ["design-patterns", "design-patterns"]
+    assert slugs(matcher, "Technologies: go python") == ["go", "python"]
+
+
+def test_write_rust_services_finds_rust(matcher: SkillMatcher) -> None:
+    assert slugs(matcher, "Write Rust services.") == ["rust"]
+    assert slugs(matcher, "Rust-free steel and trust.") == []
+
+
+def test_a_job_description_heading_is_not_a_role_title(matcher: SkillMatcher) -> None:
+    # a one-line posting header: the title field's value ends at its role noun
+    text = (
+        "Job type: Full-time\n"
+        "Role: Full Stack Developer Technologies java python sql Job description"
+    )
+    assert slugs(matcher, text) == ["java", "python", "sql"]
+
+
+# ---- required or nice to have ---------------------------------------------------------------
+
+
+def preferred(matcher: SkillMatcher, text: str) -> dict[str, bool]:
+    return {m.slug: m.preferred for m in matcher.find(text)}
+
+
+def test_skills_under_a_nice_to_have_heading_are_preferred(matcher: SkillMatcher) -> None:
+    text = (
+        "Requirements:\n- Python and SQL\n- Docker\n"
+        "Nice to have:\n- Kafka\n- Spark experience\n"
+        "Benefits:\n- Gym"
+    )
+    assert preferred(matcher, text) == {
+        "python": False,
+        "sql": False,
+        "docker": False,
+        "kafka": True,
+        "spark": True,
+    }
+
+
+def test_a_section_after_a_preferred_heading_ends_at_the_next_heading(
+    matcher: SkillMatcher,
+) -> None:
+    text = "Preferred qualifications\nPhD in statistics\nPyTorch\n\nWhat you bring:\nSQL"
+    assert preferred(matcher, text) == {
+        "phd": True,
+        "statistics": True,
+        "pytorch": True,
+        "sql": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You know Python. Kafka is a plus.", {"python": False, "kafka": True}),
+        ("Python required, Spark is a plus", {"python": False, "spark": True}),
+        ("Strong Python; Spark a plus", {"python": False, "spark": True}),
+        (
+            "SQL, ideally PostgreSQL, and Docker.",
+            {"sql": False, "postgresql": True, "docker": False},
+        ),
+        ("Ideally you have shipped Rust services.", {"rust": True}),
+        ("Bonus: Scala", {"scala": True}),
+        ("Experience with Airflow is preferred.", {"airflow": True}),
+        ("Must have: Python, Nice to have: Terraform", {"python": False, "terraform": True}),
+        ("Python (preferred) and SQL", {"python": True, "sql": False}),
+        ("English \u2013 French would be a plus", {"english": False, "french": True}),
+        ("Experience with Kafka and Spark.", {"kafka": False, "spark": False}),
+    ],
+)
+def test_sentences_that_mark_a_skill_optional(
+    matcher: SkillMatcher, text: str, expected: dict[str, bool]
+) -> None:
+    assert preferred(matcher, text) == expected
+
+
+def test_cli_reports_preferred(matcher: SkillMatcher) -> None:
+    out = io.StringIO()
+    cli_run(
+        io.StringIO('{"id": 1, "text": "Python. Kafka is a plus"}\n'), out, io.StringIO(), matcher
+    )
+    row = json.loads(out.getvalue())
+    assert [(s["slug"], s["preferred"]) for s in row["skills"]] == [
+        ("python", False),
+        ("kafka", True),
+    ]

@@ -54,8 +54,22 @@ def test_extract_skills_reads_json_lines_and_reports_bad_lines(taxonomy, monkeyp
     assert rows[0] == {
         "id": 7,
         "skills": [
-            {"slug": "pytorch", "name": "PyTorch", "start": 0, "end": 7, "text": "PyTorch"},
-            {"slug": "kubernetes", "name": "Kubernetes", "start": 11, "end": 14, "text": "k8s"},
+            {
+                "slug": "pytorch",
+                "name": "PyTorch",
+                "start": 0,
+                "end": 7,
+                "text": "PyTorch",
+                "preferred": False,
+            },
+            {
+                "slug": "kubernetes",
+                "name": "Kubernetes",
+                "start": 11,
+                "end": 14,
+                "text": "k8s",
+                "preferred": False,
+            },
         ],
     }
     assert rows[1] == {"id": "x", "skills": []}
