@@ -23,4 +23,9 @@ class Migration(migrations.Migration):
             model_name='syncmark',
             constraint=models.CheckConstraint(condition=models.Q(('name__in', ['taxonomy', 'exchange_rates', 'instant_alerts'])), name='sync_mark_name_valid'),
         ),
+        migrations.AddField(
+            model_name='alertmail',
+            name='more',
+            field=models.PositiveIntegerField(default=0),
+        ),
     ]

@@ -144,7 +144,10 @@ class AlertMail(models.Model):
     in the transaction that sends, so a re-run sends nothing twice."""
 
     saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="mails")
+    # The newest matching roles, listed in the mail (at most postings.seekers.alerts.MAIL_ROLES)
     posting_ids = models.JSONField(default=list)
+    # How many more matched: the mail links to the search for them.
+    more = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     # The roles actually in the mail: those still open when it went out.

@@ -42,7 +42,7 @@ from datetime import datetime, timedelta
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -256,35 +256,49 @@ def _claim(ids: list[int], now: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+# Filters the in-memory indexes apply exactly as postings.filters does (the same columns, the
+# same any/all and skill-tree rules; tests/seekers/test_alert_candidates.py holds them to it):
+# a search using only these needs no query. Text, country, city, pay and the rest do.
+_EXACT_PARAMS = frozenset({*_FACETS, "visa", "skills", "match", "sort"})
+# Alerts computed and recorded together: bounds a run's memory and its transactions.
+BATCH = 500
+
+
+@dataclass
+class Found:
+    """An alert's new roles: the newest MAIL_ROLES, and how many more there are."""
+
+    shown: list[int]
+    more: int
+
+
 def _matches(
-    searches: list[SavedSearch], floors: dict[int, datetime], now: datetime, result: RunResult
-) -> dict[int, list[int]]:
+    searches: list[SavedSearch],
+    floors: dict[int, datetime],
+    window: Window,
+    now: datetime,
+    result: RunResult,
+) -> dict[int, Found]:
     """For each search, the roles to mail: published after its floor (minus OVERLAP),
-    visible now, matching exactly, and not mailed by it before; newest first."""
+    visible now, matching exactly, not mailed by it before; newest first."""
     skills = skill_index()
     parsed = {s.query: _parse(s.query, skills.version) for s in searches}
-    start = min(floors.values()) - OVERLAP
-    window = window_read(start=start, end=now, words=any(p.get("q") for p in parsed.values()))
-    if not window.published:
-        return {}
     lexemes = lexemes_of(w for p in parsed.values() for w in _text_terms(p.get("q", ""))[0])
     wanted: dict[int, set[int]] = {}
-    by_query: dict[str, set[int]] = defaultdict(set)
+    needs_query: dict[str, set[int]] = defaultdict(set)
     for search in searches:
-        found = candidates(parsed[search.query], window, skills, lexemes)
-        found &= window.since(floors[search.id] - OVERLAP)
+        params = parsed[search.query]
+        found = candidates(params, window, skills, lexemes)
+        if found:
+            found &= window.since(floors[search.id] - OVERLAP)
         if found:
             wanted[search.id] = found
-            by_query[search.query] |= found
+            if not set(params) <= _EXACT_PARAMS:
+                needs_query[search.query] |= found
     if not wanted:
         return {}
-    sent = defaultdict(set)
-    for search_id, posting_id in AlertSentPosting.objects.filter(
-        saved_search_id__in=list(wanted), posting_id__in=sorted(set().union(*wanted.values()))
-    ).values_list("saved_search_id", "posting_id"):
-        sent[search_id].add(posting_id)
     exact: dict[str, set[int]] = {}
-    for query, ids in by_query.items():
+    for query, ids in needs_query.items():
         restricted = PostingFilter(
             parsed[query],
             queryset=Posting.objects.visible(now).with_ids(sorted(ids)),
@@ -292,13 +306,28 @@ def _matches(
         )
         exact[query] = set(restricted.qs.values_list("id", flat=True))
         result.exact_queries += 1
+    sent = defaultdict(set)
+    for search_id, posting_id in AlertSentPosting.objects.filter(
+        saved_search_id__in=list(wanted), posting_id__in=sorted(set().union(*wanted.values()))
+    ).values_list("saved_search_id", "posting_id"):
+        sent[search_id].add(posting_id)
     matches = {}
     for search in searches:
-        if search.id in wanted:
-            found = (wanted[search.id] & exact[search.query]) - sent[search.id]
-            if found:
-                matches[search.id] = sorted(found, key=window.published.get, reverse=True)
+        found = wanted.get(search.id)
+        if not found:
+            continue
+        if search.query in exact:
+            found &= exact[search.query]
+        found -= sent[search.id]
+        if found:
+            newest = sorted(found, key=window.published.get, reverse=True)
+            matches[search.id] = Found(newest[:MAIL_ROLES], max(0, len(newest) - MAIL_ROLES))
     return matches
+
+
+def _batches(items: list, size: int = BATCH) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def alerts_run(*, ids: list[int], now: datetime | None = None) -> RunResult:
@@ -311,23 +340,33 @@ def alerts_run(*, ids: list[int], now: datetime | None = None) -> RunResult:
     if not claimed:
         return result
     searches = list(SavedSearch.objects.filter(id__in=claimed))
-    matches = _matches(searches, {s.id: s.mark for s in searches}, now, result)
-    with transaction.atomic():
-        result.mails, result.roles = _record_mails(matches, now)
-        for frequency, every in DIGEST_EVERY.items():
-            ids_of = [s.id for s in searches if s.frequency == frequency]
-            if not ids_of:
-                continue
-            # Due one period after it was due, not after it ran, so a late run does not push
-            # later digests later; but never due in the past: one digest, not a backlog.
-            SavedSearch.objects.filter(id__in=ids_of).update(
-                mark=now, due_at=F("due_at") + every, claimed_until=None
-            )
-            SavedSearch.objects.filter(id__in=ids_of, due_at__lte=now).update(due_at=now + every)
-        # Any switched to another frequency meanwhile: released, to be run as that.
-        SavedSearch.objects.filter(id__in=claimed, claimed_until__isnull=False).update(
-            claimed_until=None
-        )
+    window = window_read(
+        start=min(s.mark for s in searches) - OVERLAP,
+        end=now,
+        words=any("q=" in s.query for s in searches),
+    )
+    for batch in _batches(searches):
+        matches = _matches(batch, {s.id: s.mark for s in batch}, window, now, result)
+        with transaction.atomic():
+            mails, roles = _record_mails(matches, now)
+            result.mails += mails
+            result.roles += roles
+            for frequency, every in DIGEST_EVERY.items():
+                ids_of = [s.id for s in batch if s.frequency == frequency]
+                if not ids_of:
+                    continue
+                # Due one period after it was due, not after it ran, so a late run does not
+                # push later digests later; never due in the past: one digest, no backlog.
+                SavedSearch.objects.filter(id__in=ids_of).update(
+                    mark=now, due_at=F("due_at") + every, claimed_until=None
+                )
+                SavedSearch.objects.filter(id__in=ids_of, due_at__lte=now).update(
+                    due_at=now + every
+                )
+            # Any switched to another frequency meanwhile: released, to run as that.
+            SavedSearch.objects.filter(
+                id__in=[s.id for s in batch], claimed_until__isnull=False
+            ).update(claimed_until=None)
     return result
 
 
@@ -349,36 +388,46 @@ def instant_alerts_run(*, now: datetime | None = None) -> RunResult:
         if mark is None:
             return result  # another run holds it
         previous = datetime.fromisoformat(mark.mark)
-        searches = list(SavedSearch.objects.mailing().filter(frequency=Frequency.INSTANT))
-        result.claimed = len(searches)
-        if searches:
-            floors = {s.id: max(s.mark, previous) for s in searches}
-            matches = _matches(searches, floors, now, result)
-            result.mails, result.roles = _record_mails(matches, now)
+        searches = SavedSearch.objects.mailing().filter(frequency=Frequency.INSTANT)
+        floor = min(previous, searches.aggregate(m=Min("mark"))["m"] or previous)
+        window = window_read(start=floor - OVERLAP, end=now, words=True)
+        if window.published:
+            # Only the alerts that could see one of these roles: those made before them.
+            batch_ids = list(searches.values_list("id", flat=True))
+            result.claimed = len(batch_ids)
+            for ids in _batches(batch_ids, BATCH * 4):
+                batch = list(SavedSearch.objects.filter(id__in=ids))
+                floors = {s.id: max(s.mark, previous) for s in batch}
+                matches = _matches(batch, floors, window, now, result)
+                mails, roles = _record_mails(matches, now)
+                result.mails += mails
+                result.roles += roles
         SyncMark.objects.filter(name=SyncMark.Name.INSTANT_ALERTS).update(
             mark=now.isoformat(), updated_at=now
         )
     return result
 
 
-def _record_mails(matches: dict[int, list[int]], now: datetime) -> tuple[int, int]:
-    """An AlertMail per alert with roles, a sent-role record per role (the unique constraint
-    refuses a role mailed before), and the mail's send task in the outbox."""
+def _record_mails(matches: dict[int, Found], now: datetime) -> tuple[int, int]:
+    """An AlertMail per alert with roles, a sent-role record per role it lists (the unique
+    constraint refuses a role mailed before), and the mail's send task in the outbox."""
     mails = [
-        AlertMail(saved_search_id=search_id, posting_ids=ids, created_at=now)
-        for search_id, ids in matches.items()
-    ]
-    AlertMail.objects.bulk_create(mails)
+        AlertMail(saved_search_id=search_id, posting_ids=found.shown, more=found.more,
+                  created_at=now)
+        for search_id, found in matches.items()
+    ]  # fmt: skip
+    AlertMail.objects.bulk_create(mails, batch_size=1_000)
     AlertSentPosting.objects.bulk_create(
         [
             AlertSentPosting(saved_search_id=m.saved_search_id, posting_id=pk, mail=m)
             for m in mails
             for pk in m.posting_ids
-        ]
+        ],
+        batch_size=5_000,
     )
     for mail in mails:
         enqueue_on_commit("postings.seekers.tasks.send_alert_mail", mail.pk)
-    return len(mails), sum(len(m.posting_ids) for m in mails)
+    return len(mails), sum(len(m.posting_ids) + m.more for m in mails)
 
 
 def chunks_due(*, frequencies: list[str], now: datetime | None = None) -> list[list[int]]:
@@ -507,8 +556,8 @@ def alert_message(
     context = {
         "search": search,
         "roles": shown,
-        "more": max(0, len(roles) - MAIL_ROLES),
-        "count": len(roles),
+        "more": mail.more,
+        "count": len(roles) + mail.more,
         "search_url": site_url(f"{reverse('postings:list')}?{search.query}"),
         "manage_url": site_url(reverse("seekers:saved_searches")) if search.user_id else "",
         "unsubscribe_url": unsubscribe,

@@ -86,3 +86,45 @@ def test_the_prefilter_keeps_every_role_the_page_filter_matches(window_postings,
         )
     )
     assert exact <= candidates, (query, sorted(exact - candidates))
+
+
+exact_queries = st.fixed_dictionaries(
+    {},
+    optional={
+        "level": st.lists(st.sampled_from(LEVELS), max_size=2),
+        "workplace": st.lists(st.sampled_from(WORKPLACES), max_size=2),
+        "role": st.lists(st.sampled_from(ROLES), max_size=2),
+        "skills": st.lists(st.sampled_from(["python", "pytorch", "kubernetes", "sql"]),
+                           min_size=1, max_size=3),
+        "match": st.sampled_from(["any", "all"]),
+        "visa": st.just("1"),
+    },
+)  # fmt: skip
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=exact_queries)
+def test_for_the_filters_it_applies_exactly_the_prefilter_is_the_page_filter(
+    window_postings, query
+):
+    """Alerts using only these filters run no query: the indexes must agree with
+    postings.filters to the role, or an alert would mail a role the page would not show."""
+    now = window_postings
+    data = QueryDict(mutable=True)
+    for key, value in query.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    skills = skill_index()
+    params, _, _ = validate_params(data, skills=skills)
+    assert set(params) <= alerts._EXACT_PARAMS
+    window = alerts.window_read(start=now - timedelta(days=3), end=now, words=False)
+
+    candidates = alerts.candidates(params, window, skills, {})
+
+    exact = set(
+        PostingFilter(params, queryset=Posting.objects.visible(now), skills=skills).qs.values_list(
+            "id", flat=True
+        )
+    )
+    assert candidates == exact, query
