@@ -45,12 +45,16 @@ WARMUP_SEED = 99
 def _setup_database() -> None:
     from django.core.management import call_command
 
+    from jobboard.celery import app as celery_app
     from postings.models import Posting
     from postings.tagging.services import postings_tag
     from skills.extraction import Taxonomy
     from skills.services import taxonomy_load
 
+    # Services enqueue tasks by name: the app must know them outside a worker too.
+    celery_app.loader.import_default_modules()
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # gunicorn serves them
     call_command("load_exchange_rates", stdout=io.StringIO())
     taxonomy_load(taxonomy=Taxonomy.load())
     have = Posting.objects.count()
