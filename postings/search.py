@@ -9,13 +9,13 @@ depend on which of those paths it takes, never on the size of the result.
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
@@ -25,9 +25,12 @@ from django.utils import timezone
 from postings.filters import (
     PARAM_LABELS,
     POSTED_WITHIN,
+    ParsedSearch,
     PostingFilter,
-    SortPageForm,
-    validate_params,
+    SkillWord,
+    Suggestion,
+    parse_search,
+    relevance,
 )
 from postings.models import EmploymentType, Posting, RoleFamily, Seniority, Workplace
 from postings.models import postings as posting_models
@@ -93,6 +96,10 @@ class SearchResult:
     notices: list[str] = field(default_factory=list)
     left_out_without_pay: int | None = None
     left_out_estimated: bool = False
+    # Links to nearby searches: a spelling fixed, or (with no results) a filter dropped.
+    suggestions: list[Suggestion] = field(default_factory=list)
+    skill_words: list[SkillWord] = field(default_factory=list)
+    default_sort: str = "newest"
 
     @property
     def has_next(self) -> bool:
@@ -101,19 +108,10 @@ class SearchResult:
 
 def search_postings(data: QueryDict) -> SearchResult:
     skills = skill_index()
-    params, notices, checked = validate_params(data, skills=skills)
-    sort_page = SortPageForm(params)
-    sort_page.is_valid()
-    for name, errors in sort_page.errors.items():
-        notices.append(f"Ignored the {PARAM_LABELS[name]}: {errors[0].rstrip('.')}.")
-        params.pop(name, None)
-    has_q = bool(params.get("q", "").strip())
-    sort = sort_page.cleaned_data.get("sort") or ("relevance" if has_q else "newest")
-    if sort == "relevance" and not has_q:
-        sort = "newest"
-    page = sort_page.cleaned_data.get("page") or 1
+    parsed = parse_search(data, skills=skills)
+    params, notices, checked = parsed.params, parsed.notices, parsed.filter
+    sort, page = parsed.sort, parsed.page
 
-    postings = checked.qs
     if _is_filtered(params):
         window = _window(sort, page)
         summary = _summarize(params, skills, checked, window=window)
@@ -129,12 +127,15 @@ def search_postings(data: QueryDict) -> SearchResult:
     if summary.ids is not None and sort != "relevance" and summary.ids_page == page:
         results = Posting.objects.listed(summary.ids)  # a counted set came with its page
     else:
-        ordered = _ordered(postings, sort, params.get("q", ""), summary)
+        ordered = _ordered(parsed, summary)
         start = (page - 1) * PAGE_SIZE
         # A result shows no description: not fetching it saves reading it out of line.
         page_rows = ordered.select_related("company").defer("description")
         results = list(page_rows[start : start + PAGE_SIZE])
 
+    suggestions = list(parsed.suggestions)
+    if not results and _is_filtered(params):
+        suggestions += _nearest_changes(parsed)
     return SearchResult(
         params=params,
         postings=results,
@@ -150,6 +151,9 @@ def search_postings(data: QueryDict) -> SearchResult:
         notices=notices,
         left_out_without_pay=summary.left_out_without_pay,
         left_out_estimated=summary.left_out_estimated,
+        suggestions=suggestions,
+        skill_words=parsed.skill_words,
+        default_sort="relevance" if parsed.text else "newest",
     )
 
 
@@ -188,8 +192,8 @@ def _summarize(
     postings, else the results alone are and the wider counts are estimated: a set of more
     than COUNT_CAP postings is described by estimates.
     """
-    conditions = _conditions(params)
-    postings = checked.qs
+    postings = checked.qs  # validates the form too
+    conditions = _conditions(params, checked.form.cleaned_data)
     wide = checked.qs_without(*(c.param for c in conditions))
     members = [(p, c) for p, c, _ in COLUMN_FACETS if not params.getlist(p)]
     relevance = window is not None and window.page is None
@@ -281,7 +285,7 @@ class _Condition:
     column: str | None = None  # a facet column, counted without this filter (see _tally)
 
 
-def _conditions(params: QueryDict) -> list[_Condition]:
+def _conditions(params: QueryDict, cleaned: dict) -> list[_Condition]:
     # The same tests as PostingFilter's for these parameters (`column IN values`,
     # `pay_max_usd >= salary_min`, `published_at >= now - days`);
     # tests/postings/test_search.py holds the two to the same answers.
@@ -291,11 +295,11 @@ def _conditions(params: QueryDict) -> list[_Condition]:
         if values:
             typed = [True] if param == "visa" else values
             conditions.append(_Condition(param, f"{column} = ANY(%s)", (typed,), column))
-    if params.get("salary_min"):
-        minimum = Decimal(params["salary_min"])
+    if cleaned.get("salary_min") is not None:
+        minimum = cleaned["salary_min"]
         conditions.append(_Condition("salary_min", "pay_max_usd >= %s", (minimum,)))
-    if params.get("posted_within"):
-        since = timezone.now() - timedelta(days=int(params["posted_within"]))
+    if cleaned.get("posted_within"):
+        since = timezone.now() - timedelta(days=cleaned["posted_within"])
         conditions.append(_Condition("posted_within", "published_at >= %s", (since,)))
     return conditions
 
@@ -495,17 +499,17 @@ def _unfiltered_summary(skills: SkillIndex) -> _Summary:
     return summary
 
 
-def _ordered(postings: QuerySet, sort: str, q: str, summary: _Summary) -> QuerySet:
-    if sort == "salary":
+def _ordered(parsed: ParsedSearch, summary: _Summary) -> QuerySet:
+    postings = parsed.filter.qs
+    if parsed.sort == "salary":
         return postings.order_by(F("pay_max_usd").desc(nulls_last=True), "-id")
-    if sort == "relevance":
+    if parsed.sort == "relevance":
         # Rank only the RANK_CANDIDATES newest matches: ranking every match of a word in half
         # the postings would read all their documents. Among those the title (weight A)
         # counts most.
-        query = SearchQuery(q, search_type="websearch", config="english")
         return (
             Posting.objects.with_ids(_newest_ids(postings, summary))
-            .annotate(rank=SearchRank(F("search_vector"), query))
+            .annotate(rank=relevance(parsed.text, parsed.skills))
             .order_by("-rank", "-published_at", "-id")
         )
     return postings.order_by("-published_at", "-id")
@@ -559,6 +563,9 @@ def _skill_facet(params: QueryDict, skills: SkillIndex, counts: Counter, sample:
         for skill_id, n in top
         if (ref := skills.by_id.get(skill_id)) is not None and ref.is_active
     ][:TOP_SKILLS]
+    # Listed by name, not by count: ticking one changes every count, and a list sorted by
+    # count would move under the pointer after each tick.
+    options.sort(key=lambda option: option.label.lower())
     # Selected skills stay listed even when outside the top, so they can be unticked.
     listed = {o.value for o in options}
     options += [
@@ -567,3 +574,106 @@ def _skill_facet(params: QueryDict, skills: SkillIndex, counts: Counter, sample:
         if slug not in listed
     ]
     return Facet("skills", "Skills", options, estimated=sample)
+
+
+# ---------------------------------------------------------------------------------------------
+# No results: the nearest searches that have some
+# ---------------------------------------------------------------------------------------------
+
+# The words seekers' searches are spelled against: titles of this many newest postings and
+# every skill name and alias, kept a day.
+_KNOWN_WORDS_FROM = 5_000
+_KNOWN_WORDS_KEY = "search:known-words:v1:{}"
+_KNOWN_WORDS_TTL = 24 * 3600
+_WORD = re.compile(r"[^\W_][\w+#.-]*[^\W_]|[^\W_]", re.UNICODE)
+# Filters a seeker may drop, as the groups of parameters they are (skills with their match).
+_DROPPABLE = {
+    "q": ("q",), "skills": ("skills", "match"), "level": ("level",), "role": ("role",),
+    "workplace": ("workplace",), "type": ("type",), "country": ("country",),
+    "location": ("location",), "visa": ("visa",), "posted_within": ("posted_within",),
+    "company": ("company",), "salary_min": ("salary_min",),
+}  # fmt: skip
+
+
+def _nearest_changes(parsed: ParsedSearch) -> list[Suggestion]:
+    """For a search with no results: its words spelled as known words, and the filter whose
+    removal finds the most roles (counted exactly on a small board, on the fixed sample of a
+    large one, where that costs a few milliseconds whatever the filters)."""
+    changes = []
+    if parsed.text:
+        fixed = _respelled(parsed.text, parsed.skills)
+        if fixed:
+            params = parsed.params.copy()
+            params["q"] = fixed
+            changes.append(Suggestion(f"Search for “{fixed}” instead", params))
+    present = [
+        name for name, group in _DROPPABLE.items() if any(parsed.params.get(p) for p in group)
+    ]
+    if len(present) < 2:
+        return changes
+    sampled = _unfiltered_summary(parsed.skills).capped
+    parts, args = [], []
+    for name in present:
+        rest = parsed.filter.qs_without(*_DROPPABLE[name])
+        rows = rest.in_sample() if sampled else rest
+        inner, inner_args = rows.order_by().values("id").query.sql_with_params()
+        parts.append(f"SELECT %s, count(*) FROM ({inner}) AS t")
+        args += [name, *inner_args]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), args)
+        counts = dict(cursor.fetchall())
+    best = max(present, key=lambda name: (counts[name], name))
+    if counts[best]:
+        params = parsed.params.copy()
+        for param in _DROPPABLE[best]:
+            params.pop(param, None)
+        count = _estimate(counts[best] * posting_models.SAMPLE_EVERY) if sampled else counts[best]
+        what = _filter_label(best, parsed.params)
+        changes.append(Suggestion(f"Without {what}", params, count, sampled))
+    return changes
+
+
+def _filter_label(name: str, params: QueryDict) -> str:
+    if name == "q":
+        return f"the words “{params['q']}”"
+    if name == "salary_min":
+        return "the minimum pay"
+    if name == "skills":
+        return "the skill filter"
+    return f"the {PARAM_LABELS[name]} filter"
+
+
+def _respelled(text: str, skills: SkillIndex) -> str | None:
+    """`text` with each unknown word replaced by the known word spelled most like it, if any
+    word was; None when every word is known or none has a near spelling."""
+    known = _known_words(skills)
+    changed = False
+
+    def fix(match: re.Match) -> str:
+        nonlocal changed
+        word = match.group(0)
+        if word.lower() in known or len(word) < 3:
+            return word
+        near = difflib.get_close_matches(word.lower(), known, n=1, cutoff=0.75)
+        if not near:
+            return word
+        changed = True
+        return near[0]
+
+    fixed = _WORD.sub(fix, text)
+    return fixed if changed else None
+
+
+def _known_words(skills: SkillIndex) -> set[str]:
+    key = _KNOWN_WORDS_KEY.format(skills.version)
+    words = cache.get(key)
+    if words is None:
+        titles = (
+            Posting.objects.visible()
+            .order_by("-published_at", "-id")
+            .values_list("title", flat=True)[:_KNOWN_WORDS_FROM]
+        )
+        words = {w.lower() for title in titles for w in _WORD.findall(title)}
+        words |= {w for key in skills.by_key for w in key.split()}
+        cache.set(key, words, _KNOWN_WORDS_TTL)
+    return words

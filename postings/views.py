@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from postings.employers.counters import posting_record_view
 from postings.filters import SORT_CHOICES
 from postings.market.pay import posting_pay_insight
 from postings.models import Posting
 from postings.search import RANK_CANDIDATES, SearchResult, search_postings
+from salaries.geography import COUNTRY_NAMES
 from skills.services import skill_index
 
 
@@ -40,6 +42,9 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "result": result,
         "cards": _cards(result),
         "filter_form": _form_values(result),
+        "active_filters": _active_filters(result),
+        "suggestions": result.suggestions,
+        "country_choices": COUNTRY_CHOICES,
         "sort_choices": SORT_CHOICES,
         "rank_candidates": RANK_CANDIDATES,
         "page_query": _query(result, drop={"page"}),
@@ -53,6 +58,10 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["X-Requested-With"])
     return response
+
+
+# The country filter's choices, by name.
+COUNTRY_CHOICES = sorted(COUNTRY_NAMES.items(), key=lambda item: item[1])
 
 
 @dataclass
@@ -74,7 +83,8 @@ CHIPS_PER_CARD = 6
 def _cards(result: SearchResult) -> list[Card]:
     """Each result with its top skills as links that add that skill to the search."""
     selected = set(result.params.getlist("skills"))
-    rank = {option.value: i for i, option in enumerate(result.skill_facet.options)}
+    by_count = sorted(result.skill_facet.options, key=lambda option: -option.count)
+    rank = {option.value: i for i, option in enumerate(by_count)}
     # The current search from page 1, encoded once: a chip adds its skill to it.
     current = _query(result, drop={"page"})
     cards = []
@@ -100,6 +110,25 @@ def _query(result: SearchResult, *, drop: set[str]) -> str:
     return f"{encoded}&" if encoded else ""
 
 
+def _active_filters(result: SearchResult) -> int:
+    """How many filters are on (the text search and the settings not counted)."""
+    ignored = {"q", "sort", "page", "match"}
+    return sum(
+        1 for name, values in result.params.lists() if name not in ignored for v in values if v
+    )
+
+
+def skill_names(request: HttpRequest) -> JsonResponse:
+    """The active skills' names, for the "Another skill" box's suggestions. Fetched by the
+    search script when the box is first used rather than sent with every page; the address
+    carries the taxonomy version, so it may be kept a day."""
+    index = skill_index()
+    names = sorted((ref.name for ref in index.by_slug.values()), key=str.lower)
+    response = JsonResponse(names, safe=False)
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
+
+
 def _form_values(result: SearchResult) -> dict:
     names = ("q", "country", "location", "company", "salary_min", "posted_within", "match")
     return {name: result.params.get(name, "") for name in names}
@@ -116,10 +145,23 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     index = skill_index()
     chips = sorted(index.active_refs(posting.skill_ids), key=lambda ref: ref.name.lower())
     similar = Posting.objects.similar_to_cached(posting)
+    back_url = _back_to_results(request)
     context = {
         "posting": posting,
+        "back_url": back_url,
+        "back_to_search": "?" in back_url,
         "insight": posting_pay_insight(posting),
         "skill_chips": chips,
         "similar": similar,
     }
     return render(request, "postings/posting_detail.html", context)
+
+
+def _back_to_results(request: HttpRequest) -> str:
+    """Where "back" leads from a posting: the search the seeker came from (this site's own
+    /jobs/ address with its filters, as the browser's Referer gives it), else all jobs."""
+    jobs = reverse("postings:list")
+    came_from = urlsplit(request.headers.get("Referer", ""))
+    if came_from.netloc == request.get_host() and came_from.path == jobs and came_from.query:
+        return f"{jobs}?{came_from.query}"
+    return jobs

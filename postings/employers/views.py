@@ -16,7 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from postings.employers import ratelimits, services
 from postings.employers.counters import posting_record_apply_click
@@ -439,12 +440,19 @@ def company_logo(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+# A POST here is the browser's ping for a click on "Apply by e-mail" (<a href="mailto:..."
+# ping="...">): it carries no CSRF token, and all it can do is add one to a click count, as
+# the GET of an "Apply" link already does.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def posting_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Count the click, then go to the employer's application page (or mail link)."""
     posting = get_object_or_404(Posting.objects.visible(), pk=pk)
     if not posting.apply_url and not posting.apply_email:
         raise Http404("This posting takes no applications here.")
     posting_record_apply_click(posting_id=posting.pk)
+    if request.method == "POST":
+        return HttpResponse(status=204)
     if posting.apply_url:
         return redirect(posting.apply_url)
     # Browsers follow mailto: from a page, not from a redirect.
