@@ -150,6 +150,8 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "posting": posting,
         "back_url": back_url,
         "back_to_search": "?" in back_url,
+        # The mail link's ping (it counts the click) must be an absolute http(s) address.
+        "apply_ping": request.build_absolute_uri(reverse("posting_apply", args=[posting.pk])),
         "insight": posting_pay_insight(posting),
         "skill_chips": chips,
         "similar": similar,
