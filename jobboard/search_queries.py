@@ -21,6 +21,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -200,8 +201,14 @@ def random_search(vocab: Vocabulary, rnd: random.Random) -> Search:
 
 
 def random_searches(vocab: Vocabulary, *, seed: int, count: int) -> list[Search]:
+    stream = endless_searches(vocab, seed=seed)
+    return [next(stream) for _ in range(count)]
+
+
+def endless_searches(vocab: Vocabulary, *, seed: int) -> Iterator[Search]:
     rnd = random.Random(seed)  # noqa: S311 (a repeatable stream, not a secret)
-    return [random_search(vocab, rnd) for _ in range(count)]
+    while True:
+        yield random_search(vocab, rnd)
 
 
 def query_string(search: Search) -> str:

@@ -20,6 +20,10 @@ def enqueue_on_commit(task_name: str, *args: Any, **options: Any) -> None:
     before its rows exist. If the broker is unreachable the work is not lost: every task sent
     this way has a periodic sweep that finds what is still undone, so the error is logged,
     not raised. An unknown name raises at once (KeyError): it is a bug, not an outage."""
+    if task_name not in current_app.tasks:
+        # Outside a worker (a request, `manage.py seed_demo`) the app learns its tasks only
+        # when asked to import them: tasks are discovered lazily.
+        current_app.loader.import_default_modules()
     task = current_app.tasks[task_name]
 
     def send() -> None:

@@ -127,11 +127,7 @@ def search_postings(data: QueryDict) -> SearchResult:
     if summary.ids is not None and sort != "relevance" and summary.ids_page == page:
         results = Posting.objects.listed(summary.ids)  # a counted set came with its page
     else:
-        ordered = _ordered(parsed, summary)
-        start = (page - 1) * PAGE_SIZE
-        # A result shows no description: not fetching it saves reading it out of line.
-        page_rows = ordered.select_related("company").defer("description")
-        results = list(page_rows[start : start + PAGE_SIZE])
+        results = _page(parsed, summary, page)
 
     suggestions = list(parsed.suggestions)
     if not results and _is_filtered(params):
@@ -172,8 +168,10 @@ class _Summary:
     # a page of them (ids_page), or for sort=relevance the RANK_CANDIDATES newest.
     ids: list[int] | None = None
     ids_page: int | None = None
-    # When they were not, a published_at the newest RANK_CANDIDATES very probably all reach.
-    newest_cutoff: datetime | None = None
+    # When they were not: a value of the window's order (published_at, or pay for
+    # sort=salary) that the rows the window asks for very probably all reach (see
+    # _Window.sample_rank), so the page is read from a narrow range instead of a walk.
+    cutoff: datetime | int | None = None
 
 
 def _summarize(
@@ -196,8 +194,7 @@ def _summarize(
     conditions = _conditions(params, checked.form.cleaned_data)
     wide = checked.qs_without(*(c.param for c in conditions))
     members = [(p, c) for p, c, _ in COLUMN_FACETS if not params.getlist(p)]
-    relevance = window is not None and window.page is None
-    sample = _tally(wide.in_sample(), conditions, members, cutoff=CUTOFF_RANK if relevance else 0)
+    sample = _tally(wide.in_sample(), conditions, members, cutoff=window)
     main = wider = None  # exact tallies, when there are any
     if not _surely_over(sample.total, COUNT_CAP):
         # The wider set is only worth reading whole when the sample expects it to fit.
@@ -230,11 +227,10 @@ def _summarize(
         )
     left_out, left_out_estimated = None, False
     if any(c.param == "salary_min" for c in conditions):
+        # Counted exactly only with the wider set: counting them apart would read every
+        # match of the other filters (a common word: hundreds of thousands).
         if wider is not None:
             left_out = wider.left_out
-        elif main is not None:  # a narrow search: worth counting exactly
-            without_pay = checked.qs_without("salary_min")
-            left_out = without_pay.filter(pay_max_usd__isnull=True)[: COUNT_CAP + 1].count()
         else:
             left_out, left_out_estimated = _estimate(sample.left_out * every), True
     posted_counts, posted_estimated = counts.pop("posted_within")
@@ -257,8 +253,13 @@ def _summarize(
         left_out_without_pay=left_out,
         left_out_estimated=left_out_estimated,
         ids=main.ids if main is not None and window is not None else None,
-        ids_page=window.page if window is not None else None,
-        newest_cutoff=sample.newest_cutoff if main is None else None,
+        # A page past the last is answered with the last (the statement clamps its offset).
+        ids_page=(
+            min(window.page, max(1, math.ceil(main.total / PAGE_SIZE)))
+            if main is not None and window is not None and window.page is not None
+            else None
+        ),
+        cutoff=sample.cutoff if main is None else None,
     )
 
 
@@ -313,7 +314,7 @@ class _Tally:
     skill_every: int = 1
     left_out: int = 0
     ids: list[int] = field(default_factory=list)
-    newest_cutoff: datetime | None = None
+    cutoff: datetime | int | None = None
 
 
 @dataclass(frozen=True)
@@ -325,11 +326,25 @@ class _Window:
     offset: int
     limit: int
     page: int | None  # the page these ids are; None: relevance candidates
+    key: str = "published_at"  # the column `order` sorts by first (descending)
+
+    def sample_rank(self) -> int:
+        """Which sampled match bounds the rows this window asks for, with room to spare.
+
+        The window's last row is row offset + limit of the results; about a SAMPLE_EVERY-th
+        of the rows before it are in the sample, a Poisson count m. Taking the sampled
+        match at m + 4 sqrt(m) + 4 leaves the range short about once in ten thousand
+        windows, which are then read the slow way. Relevance keeps CUTOFF_RANK.
+        """
+        if self.page is None:
+            return CUTOFF_RANK
+        m = (self.offset + self.limit) / posting_models.SAMPLE_EVERY
+        return math.ceil(m + SURE_SIGMAS * math.sqrt(m) + 4)
 
 
 _ORDERS = {
-    "newest": ("published_at DESC, id DESC", ()),
-    "salary": ("pay_max_usd DESC NULLS LAST, id DESC", ("pay_max_usd",)),
+    "newest": ("published_at DESC, id DESC", (), "published_at"),
+    "salary": ("pay_max_usd DESC NULLS LAST, id DESC", ("pay_max_usd",), "pay_max_usd"),
 }
 
 
@@ -338,8 +353,8 @@ def _window(sort: str, page: int) -> _Window:
     so a counted result set never needs a second, possibly long, walk for its page."""
     if sort == "relevance":
         return _Window(_ORDERS["newest"][0], (), 0, RANK_CANDIDATES, None)
-    order, columns = _ORDERS[sort]
-    return _Window(order, columns, (page - 1) * PAGE_SIZE, PAGE_SIZE, page)
+    order, columns, key = _ORDERS[sort]
+    return _Window(order, columns, (page - 1) * PAGE_SIZE, PAGE_SIZE, page, key)
 
 
 def _tally(
@@ -349,7 +364,7 @@ def _tally(
     *,
     limit: int | None = None,
     window: _Window | None = None,
-    cutoff: int = 0,
+    cutoff: _Window | None = None,
 ) -> _Tally:
     """One statement over the rows of `postings` (at most `limit` of them): how many there
     are; how many of them meet all `conditions` (the results), and among those the count
@@ -360,13 +375,15 @@ def _tally(
     Without a limit (the sample) skills are counted on every k-th result only, k chosen so
     that about SKILL_SAMPLE_ROWS rows are unnested: enough for estimates given to two
     significant figures, and a bound on the cost. With a limit, `window` asks for some of the
-    results' ids in order; without, `cutoff` for the published_at of the `cutoff`-th newest.
+    results' ids in order; without, `cutoff` for the value of its order key at its sample
+    rank (_Window.sample_rank).
     """
     columns = [column for _, column in members]
     columns += [c.column for c in conditions if c.column]
     columns += ["pay_max_usd"] if any(c.param == "salary_min" for c in conditions) else []
-    if window is not None and limit:
-        columns += [c for c in window.columns if c not in columns]
+    for asked in (window, cutoff):
+        if asked is not None:
+            columns += [c for c in asked.columns if c not in columns]
     rows = postings.order_by().values("id", "published_at", *columns, "skill_ids")
     inner, inner_args = (rows[:limit] if limit else rows).query.sql_with_params()
 
@@ -432,16 +449,23 @@ def _tally(
         skill_args,
     ))  # fmt: skip
     if window is not None and limit:
+        # A page past the last gives the last: the offset stops at the last page's start.
+        last_start = (
+            f"(SELECT greatest(count(*) - 1, 0) / {PAGE_SIZE} * {PAGE_SIZE} FROM r WHERE {results})"
+        )
         parts.append((
             f"SELECT 'i', (row_number() OVER (ORDER BY {window.order}))::text, id FROM "
-            f"(SELECT * FROM r WHERE {results} ORDER BY {window.order} OFFSET %s LIMIT %s) AS i",
-            [*results_args, window.offset, window.limit],
+            f"(SELECT * FROM r WHERE {results} ORDER BY {window.order} "
+            f"OFFSET least(%s, {last_start}) LIMIT %s) AS i",
+            [*results_args, window.offset, *results_args, window.limit],
         ))  # fmt: skip
-    elif cutoff:
+    elif cutoff is not None:
+        key = cutoff.key
+        value = f"(extract(epoch FROM {key}) * 1000000)::bigint" if key == "published_at" else key
         parts.append((
-            "SELECT 'c', NULL, (extract(epoch FROM published_at) * 1000000)::bigint FROM r "
-            f"WHERE {results} ORDER BY published_at DESC, id DESC OFFSET %s LIMIT 1",
-            [*results_args, cutoff - 1],
+            f"SELECT 'c', NULL, {value} FROM r "
+            f"WHERE {results} ORDER BY {cutoff.order} OFFSET %s LIMIT 1",
+            [*results_args, cutoff.sample_rank() - 1],
         ))  # fmt: skip
     statement = " UNION ALL ".join(f"({part})" for part, _ in parts)
     args = [*inner_args, *(a for _, part_args in parts for a in part_args)]
@@ -464,8 +488,9 @@ def _tally(
                 tally.left_out = n
             elif kind == "i":
                 ranked.append((int(value), n))
-            elif kind == "c":
-                tally.newest_cutoff = datetime.fromtimestamp(n / 1e6, tz=UTC)
+            elif kind == "c":  # None: the sampled row has no pay, so no pay cutoff
+                published = cutoff is not None and cutoff.key == "published_at"
+                tally.cutoff = datetime.fromtimestamp(n / 1e6, tz=UTC) if published else n
             else:
                 tally.columns[kind][_from_text(kind, value)] = n
     tally.ids = [pk for _, pk in sorted(ranked)]
@@ -499,6 +524,50 @@ def _unfiltered_summary(skills: SkillIndex) -> _Summary:
     return summary
 
 
+def _page(parsed: ParsedSearch, summary: _Summary, page: int) -> list[Posting]:
+    """A page of results the tally did not bring: of a set too broad to count, or ranked.
+
+    For newest and highest pay first, the sample gave a value of the sort key that the rows
+    up to this page very probably all reach: asking for results beyond it lets PostgreSQL
+    intersect the filters' indexes with that key's index over a narrow range, instead of
+    walking the key's index past every posting that fails the filters (seconds, for
+    filters that are selective together but not alone). When the range falls short, the
+    walk is done after all.
+    """
+    start = (page - 1) * PAGE_SIZE
+    if parsed.sort == "salary":
+        return _salary_page(parsed, summary, start)
+    # A result shows no description: not fetching it saves reading it out of line.
+    rows = _ordered(parsed, summary).select_related("company").defer("description")
+    if summary.cutoff is not None and parsed.sort == "newest":
+        found = list(rows.filter(published_at__gte=summary.cutoff)[start : start + PAGE_SIZE])
+        if len(found) == PAGE_SIZE:
+            return found
+    return list(rows[start : start + PAGE_SIZE])
+
+
+def _salary_page(parsed: ParsedSearch, summary: _Summary, start: int) -> list[Posting]:
+    """Highest pay first, then the postings without pay (newest first among those).
+
+    Read in two parts, so the paid part follows the pay index (which holds no posting
+    without pay, and so cannot order NULLS LAST itself) instead of sorting every result.
+    """
+    rows = parsed.filter.qs.select_related("company").defer("description")
+    paid = rows.filter(pay_max_usd__isnull=False).order_by("-pay_max_usd", "-id")
+    if summary.cutoff is not None:
+        found = list(paid.filter(pay_max_usd__gte=summary.cutoff)[start : start + PAGE_SIZE])
+        if len(found) == PAGE_SIZE:
+            return found
+    found = list(paid[start : start + PAGE_SIZE])
+    if len(found) == PAGE_SIZE:
+        return found
+    # The page reaches past the paid results (fewer than start + PAGE_SIZE of them).
+    paid_count = paid[: start + PAGE_SIZE].count()
+    unpaid = rows.filter(pay_max_usd__isnull=True).order_by("-id")
+    begin = max(0, start - paid_count)
+    return found + list(unpaid[begin : begin + PAGE_SIZE - len(found)])
+
+
 def _ordered(parsed: ParsedSearch, summary: _Summary) -> QuerySet:
     postings = parsed.filter.qs
     if parsed.sort == "salary":
@@ -527,8 +596,8 @@ def _newest_ids(postings: QuerySet, summary: _Summary) -> list[int]:
     if summary.ids is not None:
         return summary.ids
     newest = postings.order_by("-published_at", "-id").values_list("id", flat=True)
-    if summary.newest_cutoff is not None:
-        ids = list(newest.filter(published_at__gte=summary.newest_cutoff)[:RANK_CANDIDATES])
+    if summary.cutoff is not None:
+        ids = list(newest.filter(published_at__gte=summary.cutoff)[:RANK_CANDIDATES])
         if len(ids) == RANK_CANDIDATES:
             return ids
     return list(newest[:RANK_CANDIDATES])
