@@ -53,6 +53,11 @@ CUTOFF_RANK = 12
 # The unfiltered page's count and facets are the same for everyone: kept this long.
 UNFILTERED_TTL = 60
 _UNFILTERED_KEY = "search:unfiltered:v2:{}"
+_SAMPLE_SIZE_KEY = "search:sample-size:v1"
+# A page of a broad result set is found by walking the sort key's index when that passes at
+# most this many postings (see _walk_is_short), else from a range the sample gives.
+WALK_ROWS = 20_000
+WALK_ROWS_WITH_TEXT = 2_000
 
 # Facets over plain columns: (query parameter, column, choices).
 COLUMN_FACETS = [
@@ -259,8 +264,36 @@ def _summarize(
             if main is not None and window is not None and window.page is not None
             else None
         ),
-        cutoff=sample.cutoff if main is None else None,
+        cutoff=(
+            sample.cutoff
+            if main is None and not _walk_is_short(sample, window, text=bool(params.get("q")))
+            else None
+        ),
     )
+
+
+def _walk_is_short(sample: _Tally, window: _Window | None, *, text: bool) -> bool:
+    """Whether walking the sort key's index to the window's last row passes few postings.
+
+    Down the newest-first (or pay) index, the window's last row comes after about
+    (offset + limit) / (the results' share of all postings) rows. When that is at most
+    WALK_ROWS (fewer with a text search: each row passed reads its search document out of
+    line), the walk is the cheapest way (a common word: 40 rows for page one); when it is
+    not, the sample's cutoff bounds the rows read instead.
+    """
+    if window is None or sample.total == 0:
+        return False
+    share = sample.total / max(1, _sample_size())
+    return (window.offset + window.limit) / share <= (WALK_ROWS_WITH_TEXT if text else WALK_ROWS)
+
+
+def _sample_size() -> int:
+    """How many visible postings are in the sample; kept a minute (it moves slowly)."""
+    size = cache.get(_SAMPLE_SIZE_KEY)
+    if size is None:
+        size = Posting.objects.visible().in_sample().count()
+        cache.set(_SAMPLE_SIZE_KEY, size, UNFILTERED_TTL)
+    return size
 
 
 def _surely_over(sampled: int, cap: int) -> bool:
@@ -540,10 +573,19 @@ def _page(parsed: ParsedSearch, summary: _Summary, page: int) -> list[Posting]:
     # A result shows no description: not fetching it saves reading it out of line.
     rows = _ordered(parsed, summary).select_related("company").defer("description")
     if summary.cutoff is not None and parsed.sort == "newest":
-        found = list(rows.filter(published_at__gte=summary.cutoff)[start : start + PAGE_SIZE])
+        within = rows.filter(published_at__gte=summary.cutoff).order_by(*_SORTED_NOT_WALKED)
+        found = list(within[start : start + PAGE_SIZE])
         if len(found) == PAGE_SIZE:
             return found
     return list(rows[start : start + PAGE_SIZE])
+
+
+# The order of a page read from a sample-given range (newest first; a NULLS LAST no index
+# here has): PostgreSQL then collects the few rows of the range that pass the filters and
+# sorts them, rather than walking the date or pay index through every posting in the range
+# (a filter that is rare among the best-paid, such as interns, made that walk 300,000 rows).
+_SORTED_NOT_WALKED = [F("published_at").desc(nulls_last=True), F("id").desc(nulls_last=True)]
+_PAY_SORTED_NOT_WALKED = [F("pay_max_usd").desc(nulls_last=True), F("id").desc(nulls_last=True)]
 
 
 def _salary_page(parsed: ParsedSearch, summary: _Summary, start: int) -> list[Posting]:
@@ -555,7 +597,8 @@ def _salary_page(parsed: ParsedSearch, summary: _Summary, start: int) -> list[Po
     rows = parsed.filter.qs.select_related("company").defer("description")
     paid = rows.filter(pay_max_usd__isnull=False).order_by("-pay_max_usd", "-id")
     if summary.cutoff is not None:
-        found = list(paid.filter(pay_max_usd__gte=summary.cutoff)[start : start + PAGE_SIZE])
+        within = paid.filter(pay_max_usd__gte=summary.cutoff).order_by(*_PAY_SORTED_NOT_WALKED)
+        found = list(within[start : start + PAGE_SIZE])
         if len(found) == PAGE_SIZE:
             return found
     found = list(paid[start : start + PAGE_SIZE])

@@ -355,6 +355,7 @@ def test_a_set_the_sample_shows_is_broad_is_not_counted(
     _sample_everything(monkeypatch, cap=2, sure_sigmas=0)
     _ready(*PostingFactory.create_batch(3, description="PyTorch"))
     client.get(reverse("postings:list"))  # the skill index and the unfiltered summary
+    client.get(reverse("postings:list"), {"level": ["senior"]})  # the sample's size, kept
     # taxonomy version + the sample's tally + the page: no attempt at an exact count.
     with django_assert_num_queries(3):
         response = client.get(reverse("postings:list"), {"skills": ["pytorch"]})
@@ -377,6 +378,7 @@ def test_relevance_over_a_broad_set_ranks_the_newest_matches(
     _sample_everything(monkeypatch, cap=2, sure_sigmas=0)
     monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
     monkeypatch.setattr(search, "CUTOFF_RANK", cutoff_rank)
+    monkeypatch.setattr(search, "WALK_ROWS_WITH_TEXT", 0)  # no walk, however short
     now = timezone.now()
     _ready(*[
         PostingFactory(title=f"Role {age}", description="pytorch",

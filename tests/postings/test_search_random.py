@@ -97,4 +97,7 @@ def test_random_searches_agree_too_when_the_sample_describes_broad_sets(client, 
     monkeypatch.setattr(search, "COUNT_CAP", 60)
     monkeypatch.setattr(search, "RANK_CANDIDATES", 40)
     monkeypatch.setattr(search, "CUTOFF_RANK", 30)
+    # Pages of broad sets from the sample's range of the sort key, never by a walk.
+    monkeypatch.setattr(search, "WALK_ROWS", 0)
+    monkeypatch.setattr(search, "WALK_ROWS_WITH_TEXT", 0)
     _check(client, random_searches(board, seed=13, count=SEARCHES))
