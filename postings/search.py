@@ -32,7 +32,7 @@ from postings.filters import (
     parse_search,
     relevance,
 )
-from postings.models import EmploymentType, Posting, RoleFamily, Seniority, Workplace
+from postings.models import EmploymentType, Posting, RoleFamily, Seniority, Status, Workplace
 from postings.models import postings as posting_models
 from skills.services import SkillIndex, skill_index
 
@@ -53,7 +53,6 @@ CUTOFF_RANK = 12
 # The unfiltered page's count and facets are the same for everyone: kept this long.
 UNFILTERED_TTL = 60
 _UNFILTERED_KEY = "search:unfiltered:v2:{}"
-_SAMPLE_SIZE_KEY = "search:sample-size:v1"
 # A page of a broad result set is found by walking the sort key's index when that passes at
 # most this many postings (see _walk_is_short), else from a range the sample gives.
 WALK_ROWS = 20_000
@@ -275,25 +274,19 @@ def _summarize(
 def _walk_is_short(sample: _Tally, window: _Window | None, *, text: bool) -> bool:
     """Whether walking the sort key's index to the window's last row passes few postings.
 
-    Down the newest-first (or pay) index, the window's last row comes after about
-    (offset + limit) / (the results' share of all postings) rows. When that is at most
-    WALK_ROWS (fewer with a text search: each row passed reads its search document out of
-    line), the walk is the cheapest way (a common word: 40 rows for page one); when it is
-    not, the sample's cutoff bounds the rows read instead.
+    When that is at most WALK_ROWS (fewer with a text search: each row passed reads its
+    search document out of line), the walk is the cheapest way (a common word: 40 rows for
+    page one); when it is not, the sample's cutoff bounds the rows read instead. The walk
+    is measured, not guessed from the results' share: interns are 5% of postings but far
+    fewer among the best paid, so "interns by highest pay" walks 300,000 rows.
     """
-    if window is None or sample.total == 0:
+    if window is None or sample.walk is None:
         return False
-    share = sample.total / max(1, _sample_size())
-    return (window.offset + window.limit) / share <= (WALK_ROWS_WITH_TEXT if text else WALK_ROWS)
-
-
-def _sample_size() -> int:
-    """How many visible postings are in the sample; kept a minute (it moves slowly)."""
-    size = cache.get(_SAMPLE_SIZE_KEY)
-    if size is None:
-        size = Posting.objects.visible().in_sample().count()
-        cache.set(_SAMPLE_SIZE_KEY, size, UNFILTERED_TTL)
-    return size
+    # The sample measured the walk to its cutoff row (beyond the window's last row, with
+    # room to spare): not scaled down to the window, as results need not be spread evenly
+    # along the walk (the best-paid interns are a thin tail).
+    walk = sample.walk * posting_models.SAMPLE_EVERY
+    return walk <= (WALK_ROWS_WITH_TEXT if text else WALK_ROWS)
 
 
 def _surely_over(sampled: int, cap: int) -> bool:
@@ -348,6 +341,7 @@ class _Tally:
     left_out: int = 0
     ids: list[int] = field(default_factory=list)
     cutoff: datetime | int | None = None
+    walk: int | None = None  # sampled postings a walk to the cutoff would pass
 
 
 @dataclass(frozen=True)
@@ -500,6 +494,15 @@ def _tally(
             f"WHERE {results} ORDER BY {cutoff.order} OFFSET %s LIMIT 1",
             [*results_args, cutoff.sample_rank() - 1],
         ))  # fmt: skip
+        # How far a walk down the key's index would go to reach that row: the sampled
+        # postings, whatever the filters, at or beyond it (the sample's own index).
+        parts.append((
+            "SELECT 'a', NULL, (SELECT count(*) FROM postings_posting AS p WHERE "
+            f"p.status = %s AND MOD(p.id, %s) = 0 AND p.{key} >= c.v) FROM (SELECT {key} AS v "
+            f"FROM r WHERE {results} ORDER BY {cutoff.order} OFFSET %s LIMIT 1) AS c",
+            [Status.PUBLISHED, posting_models.SAMPLE_EVERY, *results_args,
+             cutoff.sample_rank() - 1],
+        ))  # fmt: skip
     statement = " UNION ALL ".join(f"({part})" for part, _ in parts)
     args = [*inner_args, *(a for _, part_args in parts for a in part_args)]
     tally = _Tally(columns={param: {} for param, _ in members})
@@ -521,6 +524,8 @@ def _tally(
                 tally.left_out = n
             elif kind == "i":
                 ranked.append((int(value), n))
+            elif kind == "a":
+                tally.walk = n
             elif kind == "c":  # None: the sampled row has no pay, so no pay cutoff
                 published = cutoff is not None and cutoff.key == "published_at"
                 tally.cutoff = datetime.fromtimestamp(n / 1e6, tz=UTC) if published else n

@@ -355,7 +355,6 @@ def test_a_set_the_sample_shows_is_broad_is_not_counted(
     _sample_everything(monkeypatch, cap=2, sure_sigmas=0)
     _ready(*PostingFactory.create_batch(3, description="PyTorch"))
     client.get(reverse("postings:list"))  # the skill index and the unfiltered summary
-    client.get(reverse("postings:list"), {"level": ["senior"]})  # the sample's size, kept
     # taxonomy version + the sample's tally + the page: no attempt at an exact count.
     with django_assert_num_queries(3):
         response = client.get(reverse("postings:list"), {"skills": ["pytorch"]})
