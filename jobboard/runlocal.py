@@ -52,7 +52,8 @@ def web_command(port: int, *, access_log: bool = True) -> list[str]:
 
 
 def _processes(port: int) -> dict[str, list[str]]:
-    return {
+    """The three processes, each restarted by jobboard.respawn if it dies."""
+    commands = {
         "web": web_command(port),
         "worker": [
             PYTHON, "-m", "celery", "-A", "jobboard", "worker",
@@ -64,6 +65,9 @@ def _processes(port: int) -> dict[str, list[str]]:
             "--schedule", str(LOCAL_DIR / "celerybeat-schedule"),
         ],
     }  # fmt: skip
+    return {
+        name: [PYTHON, "-m", "jobboard.respawn", name, "--", *cmd] for name, cmd in commands.items()
+    }
 
 
 def main() -> int:
@@ -87,6 +91,7 @@ def main() -> int:
         env = {**os.environ, **services.ensure()}
         env.setdefault("SECRET_KEY", secret_key_file())
         env.setdefault("PYTHONUNBUFFERED", "1")
+        env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")  # links in mails
         _prepare(env)
         manager = Manager()
         for name, cmd in _processes(port).items():

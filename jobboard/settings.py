@@ -37,6 +37,11 @@ HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
+# Every subdomain must be HTTPS too (HSTS_INCLUDE_SUBDOMAINS=0 where one is not). Preloading
+# is a commitment to browsers' built-in lists that is slow to undo, so it is opt-in: the one
+# warning `check --deploy` keeps (README, Production).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -113,12 +118,14 @@ REDIS_URL = env_url(
     hint="Use `make run` or `.venv/bin/python manage.py ...`, or set REDIS_URL=redis://host:6379/0.",
 )
 
-# The cache backs rate limits and cached counts, so it must be shared by every process: Redis.
+# The cache is shared by every process (Redis) and only ever an accelerator: with Redis down
+# or hanging, reads miss and writes are dropped at once (postings.cache), and pages compute.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "postings.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "jobboard",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     }
 }
 
@@ -159,19 +166,24 @@ MEDIA_URL = "media/"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Mail: SMTP when a host is configured, otherwise printed to the console (as under `make run`).
+# Mail: SMTP when a host is configured; otherwise (as under `make run`) printed to the
+# terminal and kept as .eml files in EMAIL_FILE_PATH.
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    else "jobboard.mailbox.ConsoleAndFilesBackend"
 )
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / ".local" / "mail"))
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ML Jobs <jobs@mljobs.example>")
+# The board's address in mails sent without a request behind them (alerts, reminders), e.g.
+# https://jobs.example; by default the first ALLOWED_HOSTS entry (`make run` sets its port).
+SITE_URL = env_url("SITE_URL", {"http", "https"}, required=False) or ""
 
 # Celery: work that must not be lost is acknowledged after it ran (acks_late) and fetched one
 # message at a time, so a killed worker's task goes back to the queue.
@@ -192,21 +204,37 @@ CELERY_TASK_ROUTES = {
     "postings.tagging.tasks.tag_postings_batch": {"queue": "retag"},
     "postings.tagging.tasks.tag_postings_range": {"queue": "retag"},
 }
-# An unacknowledged message returns to the queue after this long (a worker that died mid-task).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# A message a worker took but never acknowledged (the worker was killed mid-task) goes back to
+# the queue after this many seconds, found by a sweep every worker runs every 10 seconds.
+# Longer than the hard time limit, or a slow task still running would be handed to a second
+# worker. Work that must be done also has a sweep (tagging, invitations) that finds it sooner.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=1, maximum=86400)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 2,
+    # Bounds a send to a server that accepts connections and never answers; requests send
+    # only after a quick PING (postings.queueing), so this is the rare worst case.
+    "socket_timeout": 5,
+}
 # Sending a task from a request must not hang when Redis is down: try briefly, then give up
-# (postings.queueing logs it and the sweeps re-queue the work).
+# (the task stays in the outbox, postings.queueing, and the relay sends it later).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
-# Apps' tasks.py are autodiscovered; the project package is not an app, so name it here.
-CELERY_IMPORTS = ["jobboard.tasks", "postings.employers.tasks", "postings.tagging.tasks"]
+# Apps' tasks.py are autodiscovered (postings/tasks.py imports its sub-packages' task modules);
+# the project package is not an app, so name it here.
+CELERY_IMPORTS = ["jobboard.tasks"]
 # The one place periodic work is scheduled.
 CELERY_BEAT_SCHEDULE = {
     # Postings follow what lower apps changed: a new taxonomy version (re-tag, merged
     # skills folded) and new exchange rates (annual USD pay).
     "follow-taxonomy": {"task": "postings.tagging.tasks.follow_taxonomy", "schedule": 10.0},
     "follow-exchange-rates": {"task": "postings.tasks.follow_exchange_rates", "schedule": 30.0},
+    # Tasks written while the broker was away (the outbox, postings.queueing).
+    "relay-queued-tasks": {"task": "postings.tasks.relay_queued_tasks", "schedule": 5.0},
+    "purge-rate-limits": {"task": "postings.tasks.purge_rate_limit_counters", "schedule": 3600.0},
     "tag-sweep": {
         "task": "postings.tagging.tasks.sweep_untagged",
         "schedule": 60.0,

@@ -373,6 +373,14 @@ def parse_search(data: QueryDict, *, skills: SkillIndex) -> ParsedSearch:
     )
 
 
+def validate_params(
+    data: QueryDict, *, skills: SkillIndex
+) -> tuple[QueryDict, list[str], PostingFilter]:
+    """parse_search as a tuple: (what is kept, the notices, the filter of what is kept)."""
+    parsed = parse_search(data, skills=skills)
+    return parsed.params, parsed.notices, parsed.filter
+
+
 def _read_skills(
     clean: QueryDict, skills: SkillIndex, notices: list[str], suggestions: list[Suggestion]
 ) -> None:

@@ -1,36 +1,111 @@
-"""Enqueueing background work from a request or a command, after commit, never failing it.
+"""Enqueueing background work from a request or a command: durable, after commit, never
+failing the request, and never waiting on a broker that does not answer.
 
 The one door through which services send tasks. Tasks are named, not imported: tasks import
 the services they wrap, so a service importing its task would make a cycle.
+
+A transactional outbox: `enqueue_on_commit` writes a QueuedTask row in the caller's
+transaction, so the work commits (or rolls back) with the change that needs it. After commit
+the task is sent at once and its row deleted, unless Redis is known to be down or does not
+answer a PING within a quarter second (postings.redis_client); then the row waits, and
+`relay_queued` (beat runs it every few seconds through postings.tasks.relay_queued_tasks)
+sends it once the broker is back. Sending is at least once: a process that dies between
+sending and deleting the row leaves it to the relay, which sends it again, so every task sent
+this way is safe to run twice (see each task's docstring).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
-from celery import current_app
+from celery import Task, current_app
 from django.db import transaction
+from django.utils import timezone
+
+from postings.models import QueuedTask
+from postings.redis_client import available
 
 logger = logging.getLogger(__name__)
 
+# The relay leaves younger rows to the request that wrote them, which is sending them now.
+RELAY_AFTER = timedelta(seconds=10)
+RELAY_BATCH = 200
+
 
 def enqueue_on_commit(task_name: str, *args: Any, **options: Any) -> None:
-    """Send the task named `task_name` once the current transaction commits, so it never runs
-    before its rows exist. If the broker is unreachable the work is not lost: every task sent
-    this way has a periodic sweep that finds what is still undone, so the error is logged,
-    not raised. An unknown name raises at once (KeyError): it is a bug, not an outage."""
-    if task_name not in current_app.tasks:
-        # Outside a worker (a request, `manage.py seed_demo`) the app learns its tasks only
-        # when asked to import them: tasks are discovered lazily.
+    """Send the task named `task_name` with `args` once the current transaction commits.
+
+    `options` are apply_async's (queue, countdown). An unknown name raises at once
+    (KeyError): that is a bug, not an outage.
+    """
+    task = _task(task_name)
+    row = QueuedTask.objects.create(task=task.name, args=list(args), options=options)
+    transaction.on_commit(lambda: _send_now(row.pk))
+
+
+def _task(name: str) -> Task:
+    if name not in current_app.tasks:
+        # A web process has not imported the task modules: a worker imports them at start
+        # (autodiscovery); this is the same call, made once.
         current_app.loader.import_default_modules()
-    task = current_app.tasks[task_name]
+    return current_app.tasks[name]
 
-    def send() -> None:
-        try:
-            task.apply_async(args, **options)
-        except Exception:  # noqa: BLE001 - any broker failure; the sweep is the safety net
-            logger.warning("could not enqueue %s%r; the periodic sweep will pick it up",
-                           task.name, args)  # fmt: skip
 
-    transaction.on_commit(send)
+# One quick retry: it replaces a pooled broker connection that went stale when Redis
+# restarted, without waiting long on a server that is really gone.
+_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0}
+
+
+def _send(row: QueuedTask) -> None:
+    _task(row.task).apply_async(
+        tuple(row.args), retry=True, retry_policy=_RETRY_POLICY, **row.options
+    )
+
+
+def _send_now(row_id: int) -> None:
+    """Right after commit: send and delete, or leave the row to the relay."""
+    if not available():  # the broker is Redis: a PING bounds the wait on a hanging server
+        return
+    row = QueuedTask.objects.filter(pk=row_id).first()
+    if row is None:  # the relay got to it first
+        return
+    try:
+        _send(row)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the relay sends it later
+        logger.warning("could not send %s now (%s); the relay will", row, exc.__class__.__name__)
+        return
+    QueuedTask.objects.filter(pk=row_id).delete()
+
+
+def relay_queued(*, older_than: timedelta = RELAY_AFTER, batch: int = RELAY_BATCH) -> int:
+    """Send queued tasks whose request could not; return how many were sent.
+
+    Rows are claimed with FOR UPDATE SKIP LOCKED, so relays running side by side never send
+    one twice; each is deleted in the transaction that claimed it, after it was sent. The
+    first failure stops the round (the broker is away): the failed row's attempt is counted
+    and the rest wait for the next round.
+    """
+    sent = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                QueuedTask.objects.select_for_update(skip_locked=True)
+                .filter(created_at__lte=timezone.now() - older_than)
+                .order_by("created_at", "id")[:batch]
+            )
+            done = []
+            for row in rows:
+                try:
+                    _send(row)
+                except Exception as exc:  # noqa: BLE001 - the broker is away; try next round
+                    QueuedTask.objects.filter(pk=row.pk).update(
+                        attempts=row.attempts + 1, last_error=repr(exc)[:300]
+                    )
+                    break
+                done.append(row.pk)
+            QueuedTask.objects.filter(pk__in=done).delete()
+        sent += len(done)
+        if len(done) < batch:
+            return sent

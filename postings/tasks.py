@@ -1,4 +1,4 @@
-"""Background work on postings. Thin shells around services.
+"""Background work on postings and the board's plumbing. Thin shells around services.
 
 Tagging has its own module (postings.tagging.tasks) and so have the employer side's e-mails,
 expiry and counters (postings.employers.tasks).
@@ -8,10 +8,29 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from postings import ratelimits
+
+# Celery discovers each app's tasks.py; the sub-packages' task modules register through here.
+from postings.accounts import tasks as accounts_tasks  # noqa: F401
+from postings.employers import tasks as employers_tasks  # noqa: F401
+from postings.queueing import relay_queued
+from postings.seekers import tasks as seekers_tasks  # noqa: F401
 from postings.services import pay_follow_rates
+from postings.tagging import tasks as tagging_tasks  # noqa: F401
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def follow_exchange_rates() -> int:
     """Recompute every posting's annual USD pay once the exchange rates changed."""
     return pay_follow_rates() or 0
+
+
+@shared_task(ignore_result=True)
+def relay_queued_tasks() -> int:
+    """Send the tasks whose requests could not reach the broker (the outbox's relay)."""
+    return relay_queued()
+
+
+@shared_task(ignore_result=True)
+def purge_rate_limit_counters() -> int:
+    return ratelimits.counters_purge()

@@ -15,6 +15,7 @@ from postings.filters import SORT_CHOICES
 from postings.market.pay import posting_pay_insight
 from postings.models import Posting
 from postings.search import RANK_CANDIDATES, SearchResult, search_postings
+from postings.seekers.services import saved_posting_ids
 from salaries.geography import COUNTRY_NAMES
 from skills.services import skill_index
 
@@ -40,9 +41,13 @@ class PostingGone(Exception):
 
 def posting_list(request: HttpRequest) -> HttpResponse:
     result = search_postings(request.GET)
+    cards = _cards(result)
+    saved = saved_posting_ids(user=request.user, posting_ids=[c.posting.pk for c in cards])
+    for card in cards:
+        card.saved = card.posting.pk in saved
     context = {
         "result": result,
-        "cards": _cards(result),
+        "cards": cards,
         "filter_form": _form_values(result),
         "active_filters": _active_filters(result),
         "suggestions": result.suggestions,
@@ -50,6 +55,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "sort_choices": SORT_CHOICES,
         "rank_candidates": RANK_CANDIDATES,
         "page_query": _query(result, drop={"page"}),
+        "save_query": _query(result, drop={"page"}).rstrip("&"),
         "any_company_query": _query(result, drop={"page", "company"}),
     }
     # The script on the page asks for just the search area when filters change. Both
@@ -90,6 +96,7 @@ class Chip:
 class Card:
     posting: Posting
     chips: list[Chip]
+    saved: bool = False
 
 
 CHIPS_PER_CARD = 6
@@ -166,6 +173,7 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "back_to_search": "?" in back_url,
         # The mail link's ping (it counts the click) must be an absolute http(s) address.
         "apply_ping": request.build_absolute_uri(reverse("posting_apply", args=[posting.pk])),
+        "saved": posting.pk in saved_posting_ids(user=request.user, posting_ids=[posting.pk]),
         "insight": posting_pay_insight(posting),
         "skill_chips": chips,
         "similar": similar,

@@ -51,6 +51,16 @@ def _collected_static_files(django_test_environment):
 
 
 @pytest.fixture(autouse=True)
+def _redis_breaker_closed():
+    """A test that made Redis fail must not leave the next one thinking it is down."""
+    from postings.redis_client import breaker
+
+    breaker.reset()
+    yield
+    breaker.reset()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Tests share one Redis; a per-test key prefix keeps cached values from leaking."""
     # Changing CACHES through the settings fixture makes Django rebuild its cache handlers.
@@ -60,10 +70,23 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real `celery worker` process on the test database and the test run's real Redis.
+def eager_tasks():
+    """Tasks sent with apply_async run at once, in this process (errors propagate)."""
+    from jobboard.celery import app
 
-    Yields once the worker's heartbeat shows it is consuming; stopped (warm shutdown) after.
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
+def celery_worker_factory(transactional_db):
+    """Start real `celery worker` processes on the test database and the test run's real
+    Redis, with extra environment (mail server, visibility timeout...).
+
+    `start(**env)` returns once the worker's heartbeat shows it is consuming; every worker
+    still running is stopped (warm shutdown) after the test.
     """
     import os
     import subprocess
@@ -76,31 +99,72 @@ def celery_worker_process(transactional_db):
     from postings.redis_client import client
 
     db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/"
-        f"{db['NAME']}",
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-    }
-    hostname = f"e2e-{uuid.uuid4().hex[:8]}@test"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "--pool", "solo",
-         "--hostname", hostname, "--loglevel", "WARNING", "--without-mingle",
-         "--without-gossip"],
-        env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while not client().hexists(HEARTBEAT_KEY, hostname):
-        if proc.poll() is not None or time.monotonic() > deadline:
+    started: list[subprocess.Popen] = []
+
+    def start(queues: str = "default", **extra_env: str) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:"
+            f"{db['PORT']}/{db['NAME']}",
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            **extra_env,
+        }
+        hostname = f"e2e-{uuid.uuid4().hex[:8]}@test"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "--pool", "solo",
+             "--hostname", hostname, "--loglevel", "WARNING", "--without-mingle",
+             "--without-gossip", "--queues", queues],
+            env=env,
+        )  # fmt: skip
+        started.append(proc)
+        deadline = time.monotonic() + 60
+        while not client().hexists(HEARTBEAT_KEY, hostname):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("the Celery worker did not start")
+            time.sleep(0.1)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in started:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
             proc.kill()
-            pytest.fail("the Celery worker did not start")
-        time.sleep(0.1)
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker_factory):
+    """One real worker on the default queue (see celery_worker_factory)."""
+    return celery_worker_factory()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free port; `.messages` holds what it received."""
+    from email import message_from_bytes
+
+    from aiosmtpd.controller import Controller
+
+    from jobboard.localservices import free_port
+
+    class Inbox:
+        def __init__(self) -> None:
+            self.messages: list = []
+
+        async def handle_DATA(self, server, session, envelope) -> str:
+            self.messages.append(message_from_bytes(envelope.original_content))
+            return "250 Message accepted for delivery"
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()
 
 
 CHROMIUM_ARGS = [

@@ -13,4 +13,5 @@ class DemoLogin(NamedTuple):
 DEMO_LOGINS = (
     DemoLogin("admin@mljobs.example", "demo-admin-password", "admin: /admin/ and moderation", True),
     DemoLogin("employer@mljobs.example", "demo-employer-password", "employer", False),
+    DemoLogin("seeker@mljobs.example", "demo-seeker-password", "job seeker", False),
 )

@@ -1,6 +1,8 @@
 """View and apply-click counts without a database write per request.
 
-A request does one Redis HINCRBY. Beat runs `posting_counters_flush` every minute: it renames
+A request does one Redis HINCRBY; when Redis is down or hanging it adds to the posting row
+itself instead (through the circuit breaker in postings.redis_client, so at once), and the
+count is not lost. Beat runs `posting_counters_flush` every minute: it renames
 the live hash to a batch key (atomic, so increments that arrive meanwhile start a new hash),
 adds the batch to the postings in one UPDATE, recording the batch id in the same transaction,
 and only then deletes the batch key. A flush that dies half-way leaves its batch key behind;
@@ -17,10 +19,11 @@ from datetime import timedelta
 import redis
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from postings.models import CounterFlush
-from postings.redis_client import client
+from postings.models import CounterFlush, Posting
+from postings.redis_client import client, guarded
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +37,15 @@ def _key() -> str:
     return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:posting-counters"
 
 
+_COLUMN = {VIEW: "view_count", APPLY: "apply_click_count"}
+
+
 def _record(kind: str, posting_id: int) -> None:
-    try:
-        client().hincrby(_key(), f"{kind}{posting_id}", 1)
-    except redis.RedisError:
-        # A page view must never fail because of a counter.
-        logger.warning("posting counter not recorded: Redis unreachable")
+    field = f"{kind}{posting_id}"
+    if not guarded(lambda redis_: redis_.hincrby(_key(), field, 1) is not None, False, probe=True):
+        # Redis is away: one row update instead, the write this design normally saves.
+        column = _COLUMN[kind]
+        Posting.objects.filter(pk=posting_id).update(**{column: F(column) + 1})
 
 
 def posting_record_view(*, posting_id: int) -> None:

@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from postings.employers.services import EDITABLE_FIELDS, password_reset_enqueue
+from postings.employers.services import EDITABLE_FIELDS
+from postings.forms import LabelsMixin
 from postings.models import (
     REMOTE_REGIONS,
     CloseReason,
@@ -45,96 +45,12 @@ def currency_for(country: str) -> str:
     return "EUR" if country in _EURO else _CURRENCY_BY_COUNTRY.get(country, "USD")
 
 
-class _Labels:
-    """Labels without Django's trailing colon: required fields get an asterisk in CSS."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
-# ---------------------------------------------------------------------------------------------
-# Accounts
-# ---------------------------------------------------------------------------------------------
-
-
-class SignUpForm(_Labels, forms.Form):
-    email = forms.EmailField(
-        label="Work e-mail",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="You log in with this address; password resets and invitations go to it.",
-    )
-    password1 = forms.CharField(
-        label="Password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label="Password again",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="The same password, to catch typing mistakes.",
-    )
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(username__iexact=email).exists():
-            raise ValidationError(
-                "An account with this e-mail already exists. Log in, or reset the password "
-                "if you have forgotten it."
-            )
-        return email
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords are not the same.")
-        elif p1:
-            # Run the validators against the would-be user, so "too similar to the e-mail"
-            # is caught too.
-            probe = User(username=data.get("email", ""), email=data.get("email", ""))
-            try:
-                password_validation.validate_password(p1, probe)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return data
-
-
-class EmailAuthenticationForm(_Labels, AuthenticationForm):
-    """Log in with the e-mail address (it is the username)."""
-
-    username = forms.CharField(
-        label="E-mail",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-    )
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That e-mail and password do not match an account. Passwords are "
-        "case-sensitive.",
-    }
-
-    def clean_username(self) -> str:
-        return self.cleaned_data["username"].strip().lower()
-
-
-class QueuedPasswordResetForm(_Labels, PasswordResetForm):
-    """Django's reset form, but the e-mail is sent by a task after commit, not in the
-    request; the task makes the token."""
-
-    def save(self, *, domain_override: str | None = None, use_https: bool = False,
-             request: Any = None, **kwargs: Any) -> None:  # fmt: skip
-        domain = domain_override or (request.get_host() if request else "localhost")
-        password_reset_enqueue(email=self.cleaned_data["email"], domain=domain, use_https=use_https)
-
-
 # ---------------------------------------------------------------------------------------------
 # Companies and members
 # ---------------------------------------------------------------------------------------------
 
 
-class CompanyForm(_Labels, forms.ModelForm):
+class CompanyForm(LabelsMixin, forms.ModelForm):
     country = forms.ChoiceField(choices=COUNTRY_CHOICES, required=False)
     website = forms.URLField(
         required=False,
@@ -184,7 +100,7 @@ class CompanyForm(_Labels, forms.ModelForm):
         return logo
 
 
-class InvitationForm(_Labels, forms.Form):
+class InvitationForm(LabelsMixin, forms.Form):
     email = forms.EmailField(
         label="Colleague's e-mail",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
@@ -219,7 +135,7 @@ class RemoteRegionsField(forms.CharField):
 _MONEY_ATTRS = {"min": 0, "step": "any", "inputmode": "decimal"}
 
 
-class PostingForm(_Labels, forms.ModelForm):
+class PostingForm(LabelsMixin, forms.ModelForm):
     """Every field an employer writes. Pay is required: pay-transparency laws in several US
     states (and soon the EU) require the range in the advert."""
 
@@ -358,7 +274,7 @@ class PostingForm(_Labels, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
 
 
-class SkillChangeForm(_Labels, forms.Form):
+class SkillChangeForm(LabelsMixin, forms.Form):
     """Add a skill from the taxonomy (a select grouped by category), or remove one."""
 
     action = forms.ChoiceField(choices=[("add", "Add"), ("remove", "Remove")])
@@ -380,7 +296,7 @@ class SkillChangeForm(_Labels, forms.Form):
         return skill
 
 
-class CloseForm(_Labels, forms.Form):
+class CloseForm(LabelsMixin, forms.Form):
     reason = forms.ChoiceField(
         choices=CloseReason.choices,
         label="Why are you closing it?",
@@ -389,7 +305,7 @@ class CloseForm(_Labels, forms.Form):
     )
 
 
-class DashboardFilterForm(_Labels, forms.Form):
+class DashboardFilterForm(LabelsMixin, forms.Form):
     status = forms.ChoiceField(
         choices=[("", "All"), *Status.choices], required=False, label="Status"
     )

@@ -14,23 +14,18 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
+from postings.mail import absolute, send, site_url
 from postings.models import (
     Company,
     Invitation,
@@ -75,54 +70,6 @@ _DECIMAL_FIELDS = frozenset({"salary_min", "salary_max"})
 # ---------------------------------------------------------------------------------------------
 # Accounts
 # ---------------------------------------------------------------------------------------------
-
-
-def user_sign_up(*, email: str, password: str) -> AbstractBaseUser:
-    """A new account whose login is its e-mail address. The form has run the password
-    validators; the unique username makes a double submit fail cleanly."""
-    email = User.objects.normalize_email(email).lower()
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(username=email, email=email, password=password)
-    except IntegrityError:
-        raise ValidationError({"email": "An account with this e-mail already exists."}) from None
-
-
-def password_reset_enqueue(*, email: str, domain: str, use_https: bool) -> int:
-    """Queue a reset e-mail to each active account with this address; return how many.
-
-    The task makes the token itself, so no token passes through the broker, and the page
-    says the same thing whether or not the address has an account.
-    """
-    users = User.objects.filter(email__iexact=email, is_active=True).only("id", "password")
-    ids = [user.pk for user in users if user.has_usable_password()]
-    for user_id in ids:
-        enqueue_on_commit(
-            "postings.employers.tasks.send_password_reset", user_id, domain, use_https
-        )
-    return len(ids)
-
-
-def password_reset_send(*, user_id: int, domain: str, use_https: bool) -> bool:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.has_usable_password():
-        return False
-    context = {
-        "user": user,
-        "reset_url": _absolute(
-            domain,
-            use_https,
-            reverse(
-                "accounts:password_reset_confirm",
-                kwargs={
-                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                    "token": default_token_generator.make_token(user),
-                },
-            ),
-        ),
-    }
-    _send("password_reset", [user.email], context)
-    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,9 +178,7 @@ def invitation_create(
 def invitation_send(*, invitation_id: int, domain: str = "", use_https: bool | None = None) -> bool:
     """E-mail the invitation once. The row stays locked while the mail is sent: if sending
     fails, nothing is recorded and the task retries; a second run finds sent_at set.
-    Without a request's domain (the sweep), the first of ALLOWED_HOSTS is used."""
-    if use_https is None:
-        use_https = settings.SECURE_SSL_REDIRECT
+    Without a request's domain (the sweep), the site's own address is used."""
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
@@ -246,9 +191,9 @@ def invitation_send(*, invitation_id: int, domain: str = "", use_https: bool | N
         link = reverse("employers:invitation", kwargs={"token": invitation_token(invitation)})
         context = {
             "invitation": invitation,
-            "accept_url": _absolute(domain or _site_domain(), use_https, link),
+            "accept_url": absolute(domain, use_https, link),
         }
-        _send("invitation", [invitation.email], context)
+        send("invitation", [invitation.email], context)
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at"])
     return True
@@ -610,13 +555,9 @@ def posting_send_expiry_reminder(*, posting_id: int, now: datetime | None = None
             context = {
                 "posting": posting,
                 "days_left": max(1, (posting.expires_at - now).days),
-                "manage_url": _absolute(
-                    _site_domain(),
-                    settings.SECURE_SSL_REDIRECT,
-                    reverse("employers:posting", kwargs={"pk": posting.pk}),
-                ),
+                "manage_url": site_url(reverse("employers:posting", kwargs={"pk": posting.pk})),
             }
-            _send("expiry_reminder", recipients, context, html=True)
+            send("expiry_reminder", recipients, context, html=True)
         posting.expiry_reminder_sent_at = now
         posting.save(update_fields=["expiry_reminder_sent_at"])
     return True
@@ -655,32 +596,3 @@ def days_left(posting: Posting, now: datetime | None = None) -> int | None:
     now = now or timezone.now()
     seconds = (posting.expires_at - now).total_seconds()
     return max(0, -(-int(seconds) // 86400))
-
-
-# ---------------------------------------------------------------------------------------------
-# Mail
-# ---------------------------------------------------------------------------------------------
-
-
-def _site_domain() -> str:
-    hosts = [h for h in settings.ALLOWED_HOSTS if h not in {"*", ""}]
-    return hosts[0].lstrip(".") if hosts else "localhost"
-
-
-def _absolute(domain: str, use_https: bool, path: str) -> str:
-    return f"{'https' if use_https else 'http'}://{domain}{path}"
-
-
-def _send(template: str, to: list[str], context: dict[str, Any], html: bool = False) -> None:
-    """Render templates/emails/<template>_subject.txt, .txt (and .html) and send.
-
-    Any posting text in the HTML part goes through autoescaping or markdown_to_html like
-    every page; the text part is plain text, which no mail client runs.
-    """
-    subject = "".join(render_to_string(f"emails/{template}_subject.txt", context).splitlines())
-    body = render_to_string(f"emails/{template}.txt", context)
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    if html:
-        html_body = render_to_string(f"emails/{template}.html", context)
-        message.attach_alternative(html_body, "text/html")
-    message.send()

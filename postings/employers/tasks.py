@@ -39,12 +39,6 @@ def sweep_unsent_invitations() -> int:
 
 
 @shared_task(**_MAIL_RETRY)
-def send_password_reset(user_id: int, domain: str, use_https: bool) -> bool:
-    # Nothing to record: a second reset e-mail is harmless, and either link works.
-    return services.password_reset_send(user_id=user_id, domain=domain, use_https=use_https)
-
-
-@shared_task(**_MAIL_RETRY)
 def send_expiry_reminder(posting_id: int) -> bool:
     return services.posting_send_expiry_reminder(posting_id=posting_id)
 

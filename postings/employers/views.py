@@ -6,30 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from postings.employers import ratelimits, services
+from postings import ratelimits
+from postings.employers import services
 from postings.employers.counters import posting_record_apply_click
 from postings.employers.forms import (
     CloseForm,
     CompanyForm,
     DashboardFilterForm,
-    EmailAuthenticationForm,
     InvitationForm,
     PostingForm,
-    QueuedPasswordResetForm,
-    SignUpForm,
     SkillChangeForm,
 )
 from postings.employers.permissions import employer_required, get_posting_for_company
@@ -50,78 +45,6 @@ DASHBOARD_PAGE_SIZE = 50
 
 def _error_message(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
-# ---------------------------------------------------------------------------------------------
-# Accounts
-# ---------------------------------------------------------------------------------------------
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("employers:dashboard")
-    status = 200
-    form = SignUpForm(request.POST or None, initial={"email": request.GET.get("email", "")})
-    if request.method == "POST":
-        if ratelimits.rate_limited(request, ratelimits.SIGN_UP):
-            form.add_error(None, ratelimits.MESSAGE)
-            status = ratelimits.STATUS
-        elif form.is_valid():
-            try:
-                user = services.user_sign_up(
-                    email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, "Welcome! Your account is ready.")
-                return redirect(_next_url(request, reverse("employers:company_create")))
-    context = {"form": form, "next": _next_url(request, "")}
-    return render(request, "registration/signup.html", context, status=status)
-
-
-class RateLimitedLoginView(auth_views.LoginView):
-    form_class = EmailAuthenticationForm
-    redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if ratelimits.rate_limited(request, ratelimits.LOG_IN):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, ratelimits.MESSAGE)
-            # The password is never sent back into the page.
-            return self.render_to_response(
-                self.get_context_data(form=form), status=ratelimits.STATUS
-            )
-        return super().post(request, *args, **kwargs)
-
-    def get_default_redirect_url(self) -> str:
-        return reverse("employers:dashboard")
-
-
-class RateLimitedPasswordResetView(auth_views.PasswordResetView):
-    form_class = QueuedPasswordResetForm
-    success_url = reverse_lazy("accounts:password_reset_done")
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if ratelimits.rate_limited(request, ratelimits.PASSWORD_RESET):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, ratelimits.MESSAGE)
-            return self.render_to_response(
-                self.get_context_data(form=form), status=ratelimits.STATUS
-            )
-        return super().post(request, *args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,14 +147,27 @@ def dashboard(request: HttpRequest, company: Company) -> HttpResponse:
     return render(request, "postings/employer/dashboard.html", context)
 
 
+def _rate_limited_page(request: HttpRequest, *, back: str) -> HttpResponse:
+    context = {"message": ratelimits.MESSAGE, "back": back}
+    return render(request, "postings/employer/rate_limited.html", context, status=ratelimits.STATUS)
+
+
 @employer_required
 def posting_create(request: HttpRequest, company: Company) -> HttpResponse:
     form = PostingForm(request.POST or None, company=company)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        posting = services.posting_create(company=company, user=request.user, data=form.values())
-        messages.success(request, "Draft saved. Check the preview, then send it to review.")
-        return redirect("employers:posting", pk=posting.pk)
-    return render(request, "postings/employer/posting_form.html", {"form": form, "mode": "new"})
+        if ratelimits.rate_limited(request, ratelimits.POSTING_CREATE, company_id=company.pk):
+            form.add_error(None, ratelimits.MESSAGE)
+            status = ratelimits.STATUS
+        else:
+            posting = services.posting_create(
+                company=company, user=request.user, data=form.values()
+            )
+            messages.success(request, "Draft saved. Check the preview, then send it to review.")
+            return redirect("employers:posting", pk=posting.pk)
+    context = {"form": form, "mode": "new"}
+    return render(request, "postings/employer/posting_form.html", context, status=status)
 
 
 def _pending_revision(posting: Posting) -> Any:
@@ -353,12 +289,7 @@ def posting_skills(request: HttpRequest, company: Company, pk: int) -> HttpRespo
 def posting_submit(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
     posting = get_posting_for_company(company, pk, action=True)
     if ratelimits.rate_limited(request, ratelimits.POSTING_SUBMIT):
-        return render(
-            request,
-            "postings/employer/rate_limited.html",
-            {"message": ratelimits.MESSAGE, "back": reverse("employers:posting", args=[pk])},
-            status=ratelimits.STATUS,
-        )
+        return _rate_limited_page(request, back=reverse("employers:posting", args=[pk]))
     try:
         services.posting_submit(posting=posting, user=request.user)
     except ValidationError as error:
@@ -404,6 +335,8 @@ def posting_renew_unchanged(request: HttpRequest, company: Company, pk: int) -> 
 @employer_required
 def posting_duplicate(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
     posting = get_posting_for_company(company, pk, action=True)
+    if ratelimits.rate_limited(request, ratelimits.POSTING_CREATE, company_id=company.pk):
+        return _rate_limited_page(request, back=reverse("employers:posting", args=[pk]))
     copy = services.posting_duplicate(posting=posting, user=request.user)
     messages.success(request, "A copy was saved as a new draft.")
     return redirect("employers:posting_edit", pk=copy.pk)
@@ -451,7 +384,7 @@ def posting_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if not posting.apply_url and not posting.apply_email:
         raise Http404("This posting takes no applications here.")
     posting_record_apply_click(posting_id=posting.pk)
-    if request.method == "POST":
+    if request.content_type == "text/ping":  # the mail link's ping: counted, nothing to show
         return HttpResponse(status=204)
     if posting.apply_url:
         return redirect(posting.apply_url)

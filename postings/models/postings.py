@@ -495,36 +495,3 @@ class Posting(models.Model):
     @property
     def remote_regions_label(self) -> str:
         return ", ".join(REMOTE_REGIONS.get(code, code) for code in self.remote_regions)
-
-
-class SyncMarkName(models.TextChoices):
-    TAXONOMY = "taxonomy", "Taxonomy version the postings were re-tagged for"
-    EXCHANGE_RATES = "exchange_rates", "Exchange rates annual USD pay was computed at"
-
-
-class SyncMark(models.Model):
-    """How far postings have followed a change made in a lower app, which cannot tell them.
-
-    The taxonomy (skills) and exchange rates (salaries) change without knowing that postings
-    derive skill tags and annual USD pay from them. Periodic tasks compare the lower app's
-    current state with the mark here and, when it moved, claim the follow-up with a
-    conditional UPDATE of the mark (so two beats never both start it) and do it. Being rows,
-    marks survive a broker outage: nothing that must follow a change is a message that can
-    be lost.
-    """
-
-    Name = SyncMarkName
-
-    name = models.CharField(max_length=32, primary_key=True, choices=SyncMarkName.choices)
-    mark = models.CharField(max_length=128)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=_in_choices("name", SyncMarkName), name="sync_mark_name_valid"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.mark}"

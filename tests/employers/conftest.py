@@ -117,14 +117,3 @@ def taxonomy(db, django_capture_on_commit_callbacks):
 
     with django_capture_on_commit_callbacks(execute=False):
         taxonomy_load(taxonomy=Taxonomy.from_dict(SMALL_TAXONOMY))
-
-
-@pytest.fixture
-def eager_tasks():
-    """Tasks sent with apply_async run at once, in this process (errors propagate)."""
-    from jobboard.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before

@@ -17,9 +17,10 @@ User = get_user_model()
 PASSWORD = "a long and unusual passphrase 42"
 
 
-def test_signing_up_creates_an_account_logs_in_and_asks_for_the_company(client):
+def test_signing_up_from_post_a_job_creates_an_account_logs_in_and_asks_for_the_company(client):
+    # The "Post a job" link in the header signs up with the company form as the next step.
     response = client.post(
-        reverse("accounts:signup"),
+        reverse("accounts:signup") + f"?next={reverse('employers:company_create')}",
         {"email": "Nina@New-Co.example", "password1": PASSWORD, "password2": PASSWORD},
     )
 

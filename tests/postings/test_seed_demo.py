@@ -67,7 +67,10 @@ def test_load_demo_creates_the_demo_logins_once():
     assert sorted(users.values_list("username", "is_staff")) == [
         ("admin@mljobs.example", True),
         ("employer@mljobs.example", False),
+        ("seeker@mljobs.example", False),
     ]
+    # Demo addresses cannot receive a confirmation link: they count as confirmed.
+    assert all(user.account.verified for user in users)
     assert Posting.objects.count() == 500
 
 

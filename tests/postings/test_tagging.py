@@ -147,11 +147,13 @@ def test_a_range_retag_touches_only_stale_postings(taxonomy):
     assert PostingTagState.objects.get(posting=done).tagged_at == tagged_at
 
 
-def test_a_posting_saved_while_the_broker_is_down_is_kept_and_swept_later(
+def test_a_posting_saved_while_the_broker_is_down_keeps_its_tagging_task_for_the_relay(
     taxonomy, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
     from kombu.exceptions import OperationalError
 
+    from postings.models import QueuedTask
+    from postings.queueing import relay_queued
     from postings.tagging import tasks
     from postings.tagging.services import posting_enqueue_tagging
 
@@ -164,8 +166,23 @@ def test_a_posting_saved_while_the_broker_is_down_is_kept_and_swept_later(
         posting_enqueue_tagging(posting_id=posting.pk)
 
     assert Posting.objects.filter(pk=posting.pk).exists()
-    assert "the periodic sweep will pick it up" in caplog.text
+    assert f"could not send postings.tagging.tasks.tag_posting({posting.pk},) now" in caplog.text
+    queued = QueuedTask.objects.get()
+    assert (queued.task, queued.args) == ("postings.tagging.tasks.tag_posting", [posting.pk])
     assert list(Posting.objects.needing_tags(taxonomy_version())) == [posting]
+
+    # The broker is still away: the relay counts the attempt and keeps the row.
+    assert relay_queued(older_than=timedelta(0)) == 0
+    queued.refresh_from_db()
+    assert queued.attempts == 1
+    assert "Connection refused" in queued.last_error
+
+    # Back: the relay sends it once and forgets it.
+    sent = []
+    monkeypatch.setattr(tasks.tag_posting, "apply_async", lambda args, **kw: sent.append(args))
+    assert relay_queued(older_than=timedelta(0)) == 1
+    assert sent == [(posting.pk,)]
+    assert not QueuedTask.objects.exists()
 
 
 def test_merged_skills_fold_onto_their_target_keeping_the_strongest_row(taxonomy):

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("postings", "0011_tagging_from_skills"),
+        ("postings", "0013_seekers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

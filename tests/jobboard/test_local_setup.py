@@ -1,0 +1,117 @@
+"""`make run` keeps going when a process dies, and works wherever a user clones (issue 11)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from jobboard.localservices import EmbeddedPostgres, free_port
+from jobboard.runlocal import _processes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(line) for line in out.stdout.split()]
+
+
+def _wait_for(condition, timeout: float = 15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    pytest.fail("timed out")
+
+
+def test_make_run_restarts_each_of_its_processes_when_it_dies():
+    assert all(
+        cmd[1:4] == ["-m", "jobboard.respawn", name] for name, cmd in _processes(8000).items()
+    )
+
+
+def test_a_killed_process_is_started_again_with_a_log_line_and_a_stop_stops_it():
+    wrapper = subprocess.Popen(
+        [sys.executable, "-m", "jobboard.respawn", "sleeper", "--", sys.executable, "-c",
+         "import time; time.sleep(120)"],
+        cwd=ROOT, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        first = _wait_for(lambda: _children(wrapper.pid))[0]
+        os.kill(first, signal.SIGKILL)
+        second = _wait_for(lambda: [p for p in _children(wrapper.pid) if p != first])[0]
+        assert second != first
+
+        wrapper.send_signal(signal.SIGTERM)  # what honcho sends on Ctrl-C
+        wrapper.wait(timeout=10)
+        assert wrapper.stderr.readline() == (
+            "sleeper stopped unexpectedly (signal SIGKILL); starting it again in 1 s\n"
+        )
+        with pytest.raises(ProcessLookupError):
+            os.kill(second, 0)
+    finally:
+        if wrapper.poll() is None:
+            wrapper.kill()
+
+
+@pytest.mark.e2e
+def test_the_embedded_postgres_starts_in_a_private_folder(tmp_path):
+    """As root in a 0700 folder (/root, a `mktemp -d` folder) PostgreSQL, which refuses to
+    run as root, must still reach its binaries and data (a user namespace, see
+    localservices). As another user it simply runs as that user."""
+    private = Path(tempfile.mkdtemp(dir=tmp_path))
+    assert private.stat().st_mode & 0o777 == 0o700
+    server = EmbeddedPostgres(private / "postgres", throwaway=True)
+    port = server.start(free_port())
+    try:
+        conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="jobboard")
+        with conn, conn.cursor() as cursor:
+            cursor.execute("SELECT current_setting('fsync')")
+            assert cursor.fetchone() == ("off",)  # a throw-away server skips syncing
+        conn.close()
+    finally:
+        server.stop()
+
+
+def test_a_command_run_before_migrating_says_what_to_do_in_one_line():
+    """`manage.py extract_skills` on a fresh clone: one line, not a traceback."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    name = f"fresh_{os.getpid()}"
+    admin = psycopg2.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"],
+        dbname="postgres",
+    )  # fmt: skip
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{name}",
+        }
+        result = subprocess.run(
+            [sys.executable, "manage.py", "extract_skills"],
+            input='{"id": 1, "text": "PyTorch"}\n', capture_output=True, text=True, env=env,
+            cwd=ROOT, timeout=60,
+        )  # fmt: skip
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE "{name}"')
+        admin.close()
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: the database has no tables yet: run `make run` (or `.venv/bin/python manage.py "
+        "migrate`) first.\n"
+    )
