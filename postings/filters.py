@@ -348,13 +348,12 @@ def parse_search(data: QueryDict, *, skills: SkillIndex) -> ParsedSearch:
     if not checked.form.is_valid():
         for name, errors in checked.form.errors.items():
             clean.pop(name, None)
-            label = PARAM_LABELS.get(name, name)
-            notices.append(f"Ignored the {label}: {errors[0].rstrip('.')}.")
+            notices.append(_ignored(name, errors))
         checked = PostingFilter(clean, queryset=Posting.objects.visible(), skills=skills)
     sort_page = SortPageForm(clean)
     sort_page.is_valid()
     for name, errors in sort_page.errors.items():
-        notices.append(f"Ignored the {PARAM_LABELS[name]}: {errors[0].rstrip('.')}.")
+        notices.append(_ignored(name, errors))
         clean.pop(name, None)
     text = clean.get("q", "").strip()
     sort = sort_page.cleaned_data.get("sort") or ("relevance" if text else "newest")
@@ -371,6 +370,10 @@ def parse_search(data: QueryDict, *, skills: SkillIndex) -> ParsedSearch:
         suggestions=suggestions,
         skill_words=skill_words(text, skills)[0] if text else [],
     )
+
+
+def _ignored(name: str, errors: list[str]) -> str:
+    return f"Ignored the {PARAM_LABELS.get(name, name)}: {errors[0].rstrip('.')}."
 
 
 def validate_params(
