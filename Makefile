@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Throw-away PostgreSQL and Redis for the test run, unless DATABASE_URL / REDIS_URL are set.
 WITH_TEST_SERVICES := $(PY) -m jobboard.localservices --ephemeral --
 
-.PHONY: run test lint format install bench bench-browse browser validator clean-local help
+.PHONY: run test lint format install bench bench-browse bench-sync browser validator clean-local help
 .DEFAULT_GOAL := help
 
 help:
@@ -13,6 +13,7 @@ help:
 	@echo "make test   ruff, the layering contracts, migrations check and the whole pytest suite"
 	@echo "make bench  print the performance figures (seeding, tagging, matcher)"
 	@echo "make bench-browse  job-search server times at 1,000,000 postings (own database)"
+	@echo "make bench-sync    an ATS syncing 1,000 roles through the employer API, twice"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
@@ -77,6 +78,10 @@ bench: install
 # Its own servers and data under .local/bench/: seeded once (several minutes), reused after.
 bench-browse: install
 	$(PY) -m jobboard.bench_browse
+
+# Throw-away servers, like `make test`: an ATS-style sync of 1,000 roles through the API.
+bench-sync: install
+	$(WITH_TEST_SERVICES) $(PY) -m jobboard.bench_sync
 
 clean-local:
 	@echo "This deletes the local database and Redis data in .local/."

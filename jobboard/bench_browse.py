@@ -1,11 +1,12 @@
 """`make bench-browse`: the job-search page at a million postings, alone and under load.
 
 Uses its own PostgreSQL and Redis under .local/bench/ (never the `make run` data), seeded once
-with BENCH_POSTINGS postings (default 1,000,000) and tagged; later runs reuse it. Four parts,
-each printed as it finishes (BENCH_PARTS=patterns,posting,random,concurrent picks some):
+with BENCH_POSTINGS postings (default 1,000,000) and tagged; later runs reuse it. Five parts,
+each printed as it finishes (BENCH_PARTS=patterns,api,posting,random,concurrent picks some):
 
 - patterns: ten fixed query patterns through Django's test client in this process (the whole
   response: filters, count, facets, page, template), single client, after warm-up; p50/p95.
+- api: GET /api/v1/jobs/ for the same patterns, and a cursor five pages into a broad query.
 - posting: the posting page, each posting's first view and a repeat view.
 - random: BENCH_SEARCHES (500) random searches over the whole filter space
   (jobboard.search_queries, fixed seed) one after another, over HTTP to gunicorn started as
@@ -37,7 +38,7 @@ WARMUP = 5
 SEARCHES = int(os.environ.get("BENCH_SEARCHES", "500"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
-PARTS = os.environ.get("BENCH_PARTS", "patterns,posting,random,concurrent").split(",")
+PARTS = os.environ.get("BENCH_PARTS", "patterns,api,posting,random,concurrent").split(",")
 SEED = 12  # the random searches; the concurrent clients use SEED + 1, SEED + 2, ...
 WARMUP_SEED = 99
 
@@ -148,14 +149,14 @@ def _p95(times: list[float]) -> float:
     return _percentile(times, 0.95)
 
 
-def _patterns_part(client, figures: dict) -> None:
+def _patterns_part(client, patterns: dict[str, dict], figures: dict) -> None:
     from django.http import QueryDict
 
     from postings.search import search_postings
 
     width = 38
     print(f"{'pattern':<{width}} {'p50 ms':>8} {'p95 ms':>8}   results")
-    for name, params in _patterns(_terms()).items():
+    for name, params in patterns.items():
         times = _time(client, "/jobs/", params)
         result = search_postings(QueryDict(urlencode(params, doseq=True)))
         count = f"{result.count:,}{'+' if result.count_capped else ''}"
@@ -314,8 +315,12 @@ def run(env: dict[str, str]) -> dict:
     # the test's inspection) costs time a real server does not spend.
     client = Client(SERVER_NAME="127.0.0.1")
     figures: dict = {}
+    if "patterns" in PARTS or "api" in PARTS:
+        patterns = _patterns(_terms())
     if "patterns" in PARTS:
-        _patterns_part(client, figures)
+        _patterns_part(client, patterns, figures)
+    if "api" in PARTS:
+        figures |= api_figures(client, patterns, 38)
     if "posting" in PARTS:
         _posting_part(client, figures)
     if "random" in PARTS or "concurrent" in PARTS:
@@ -333,11 +338,35 @@ def run(env: dict[str, str]) -> dict:
     return figures
 
 
+def api_figures(client, patterns: dict[str, dict], width: int) -> dict:
+    """GET /api/v1/jobs/ for the same patterns as /jobs/ (same filters, count and targets),
+    and a cursor followed five pages into a broad query in place of page 500."""
+    from urllib.parse import parse_qs, urlsplit
+
+    figures = {}
+    api_patterns = {n: p for n, p in patterns.items() if "page" not in p}
+    for name, params in api_patterns.items():
+        times = _time(client, "/api/v1/jobs/", params)
+        p50, p95 = statistics.median(times), _p95(times)
+        figures[f"api: {name}"] = {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1)}
+        print(f"{'api: ' + name:<{width}} {p50:>8.1f} {p95:>8.1f}", flush=True)
+    broad = {"workplace": ["hybrid", "onsite"]}
+    for _ in range(4):  # the cursor of the fifth page
+        url = client.get("/api/v1/jobs/", broad).json()["next"]
+        broad = {**broad, "cursor": parse_qs(urlsplit(url).query)["cursor"][0]}
+    times = _time(client, "/api/v1/jobs/", broad)
+    p50, p95 = statistics.median(times), _p95(times)
+    figures["api: fifth page of a broad query"] = {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1)}
+    print(f"{'api: fifth page of a broad query':<{width}} {p50:>8.1f} {p95:>8.1f}", flush=True)
+    return figures
+
+
 def main() -> int:
     services = LocalServices(root=LOCAL_DIR / "bench", pg_port=free_port(), redis_port=free_port())
     env = services.ensure(environ={})
     os.environ.update(env)
     os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("API_ANON_RATE", "1000000/min")  # time the API, not its throttle
     try:
         run({**os.environ})
     finally:

@@ -76,3 +76,17 @@ def env_url(name: str, schemes: set[str], *, required: bool = True, hint: str = 
     if not parts.hostname and parts.scheme not in {"unix", "redis+socket"}:
         raise ImproperlyConfigured(f"{name} has no host name.")
     return value
+
+
+_RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate as Django REST framework's throttles read it: "<n>/<period>"."""
+    value = _raw(name) or default
+    count, _, period = value.partition("/")
+    if not (count.isdigit() and int(count) > 0 and period in _RATE_PERIODS):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate; write e.g. 60/min, 1000/hour or 10/s."
+        )
+    return value

@@ -13,7 +13,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from jobboard.env import env_bool, env_int, env_list, env_str, env_url
+from jobboard.env import env_bool, env_int, env_list, env_rate, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,7 +58,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us: /api/docs/ needs no CDN
     "postings",
     "skills",
     "salaries",
@@ -92,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jobboard.context_processors.canonical",
             ],
         },
     },
@@ -127,6 +132,45 @@ CACHES = {
         "KEY_PREFIX": "jobboard",
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
     }
+}
+
+# The JSON API (postings.api). Public reads need no login; the employer API takes a company's
+# token (postings.employers.tokens). Anonymous reads are throttled in the cache (not counted,
+# so let through, while Redis is down); tokens in PostgreSQL (postings.api.throttling).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": None,  # OPTIONS answers 405: the schema describes the API
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("API_ANON_RATE", "120/min"),
+        "token": env_rate("API_TOKEN_RATE", "600/min"),
+    },
+    # Throttles count the client by REMOTE_ADDR; behind N proxies that append to
+    # X-Forwarded-For, set API_NUM_PROXIES=N. Never the whole header: a client writes it.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0, maximum=10),
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ML Jobs API",
+    "DESCRIPTION": (
+        "Open machine-learning roles with their skills and pay, the skills taxonomy and the "
+        "salary bands; and, with a company's token, the employer API an applicant tracking "
+        "system syncs roles through."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "Workplace": "salaries.vocabulary.Workplace",
+        "BandWorkplace": "salaries.models.BandWorkplace",
+        "PayPeriod": "postings.models.PayPeriod",
+    },
 }
 
 LOGIN_URL = "accounts:login"
@@ -235,6 +279,14 @@ CELERY_BEAT_SCHEDULE = {
     # Tasks written while the broker was away (the outbox, postings.queueing).
     "relay-queued-tasks": {"task": "postings.tasks.relay_queued_tasks", "schedule": 5.0},
     "purge-rate-limits": {"task": "postings.tasks.purge_rate_limit_counters", "schedule": 3600.0},
+    # Saved-search alerts: instant ones within a minute of publication, digests as they fall
+    # due (each one a day or a week after the last), mails whose task was lost.
+    "instant-alerts": {"task": "postings.seekers.tasks.run_instant_alerts", "schedule": 20.0},
+    "digest-alerts": {"task": "postings.seekers.tasks.dispatch_digests", "schedule": 300.0},
+    "unsent-alert-mails": {
+        "task": "postings.seekers.tasks.sweep_unsent_alert_mails",
+        "schedule": 600.0,
+    },
     "tag-sweep": {
         "task": "postings.tagging.tasks.sweep_untagged",
         "schedule": 60.0,

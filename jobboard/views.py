@@ -1,11 +1,13 @@
-"""Site-wide views: the health check."""
+"""Site-wide views: the health check, robots.txt and the not-found page."""
 
 from __future__ import annotations
 
 import time
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from jobboard.celery import HEARTBEAT_KEY
@@ -53,3 +55,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     down = [name for name, up in zip(checks, (db_up, redis_up, worker_up), strict=True) if not up]
     body = {"status": "ok" if not down else "down", "down": down, "checks": checks}
     return JsonResponse(body, status=503 if down else 200)
+
+
+# Employer, account and moderation pages are private; apply links only count clicks.
+ROBOTS_DISALLOW = ["/admin/", "/accounts/", "/employers/", "/moderation/", "/jobs/*/apply/"]
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -317,6 +317,9 @@ class ParsedSearch:
     suggestions: list[Suggestion] = field(default_factory=list)
     # Words of the text search that also found postings tagged with a skill.
     skill_words: list[SkillWord] = field(default_factory=list)
+    # The same findings as the notices, per filter parameter, for a door that refuses a bad
+    # value instead of ignoring it (the API answers 400 with them).
+    errors: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -342,18 +345,20 @@ def parse_search(data: QueryDict, *, skills: SkillIndex) -> ParsedSearch:
     clean = data.copy()
     notices: list[str] = []
     suggestions: list[Suggestion] = []
-    _read_skills(clean, skills, notices, suggestions)
-    _read_country(clean, notices, suggestions)
+    errors: dict[str, list[str]] = {}
+    _read_skills(clean, skills, notices, suggestions, errors)
+    _read_country(clean, notices, suggestions, errors)
     checked = PostingFilter(clean, queryset=Posting.objects.visible(), skills=skills)
     if not checked.form.is_valid():
-        for name, errors in checked.form.errors.items():
+        for name, messages in checked.form.errors.items():
             clean.pop(name, None)
-            notices.append(_ignored(name, errors))
+            notices.append(_ignored(name, messages))
+            errors.setdefault(name, []).extend(messages)
         checked = PostingFilter(clean, queryset=Posting.objects.visible(), skills=skills)
     sort_page = SortPageForm(clean)
     sort_page.is_valid()
-    for name, errors in sort_page.errors.items():
-        notices.append(_ignored(name, errors))
+    for name, messages in sort_page.errors.items():
+        notices.append(_ignored(name, messages))
         clean.pop(name, None)
     text = clean.get("q", "").strip()
     sort = sort_page.cleaned_data.get("sort") or ("relevance" if text else "newest")
@@ -369,6 +374,7 @@ def parse_search(data: QueryDict, *, skills: SkillIndex) -> ParsedSearch:
         skills=skills,
         suggestions=suggestions,
         skill_words=skill_words(text, skills)[0] if text else [],
+        errors=errors,
     )
 
 
@@ -377,15 +383,25 @@ def _ignored(name: str, errors: list[str]) -> str:
 
 
 def validate_params(
-    data: QueryDict, *, skills: SkillIndex
+    data: QueryDict, *, skills: SkillIndex, errors: dict[str, list[str]] | None = None
 ) -> tuple[QueryDict, list[str], PostingFilter]:
-    """parse_search as a tuple: (what is kept, the notices, the filter of what is kept)."""
+    """parse_search as a tuple: (what is kept, the notices, the filter of what is kept).
+
+    The page shows the notices and searches with the rest. The API (postings.api) answers
+    400 instead: it passes `errors`, which gets the same findings per filter parameter.
+    """
     parsed = parse_search(data, skills=skills)
+    if errors is not None:
+        errors.update(parsed.errors)
     return parsed.params, parsed.notices, parsed.filter
 
 
 def _read_skills(
-    clean: QueryDict, skills: SkillIndex, notices: list[str], suggestions: list[Suggestion]
+    clean: QueryDict,
+    skills: SkillIndex,
+    notices: list[str],
+    suggestions: list[Suggestion],
+    errors: dict[str, list[str]],
 ) -> None:
     """Slugs stay; names and aliases ("PyTorch", "k8s") become slugs; empty values (the
     "Another skill" box left empty) are dropped silently; others with a notice."""
@@ -400,10 +416,10 @@ def _read_skills(
             continue
         shown = value.strip()[:60]
         near = skills.suggest(value)
+        guess = f" Did you mean {near[0].name}?" if near else ""
+        errors.setdefault("skills", []).append(f"“{shown}” is not a skill we know.{guess}")
         if near:
-            notices.append(
-                f"Ignored the skill “{shown}”: it is not one we know. Did you mean {near[0].name}?"
-            )
+            notices.append(f"Ignored the skill “{shown}”: it is not one we know.{guess}")
             changed = clean.copy()
             changed.setlist(
                 "skills",
@@ -418,7 +434,12 @@ def _read_skills(
             del clean["skills"]
 
 
-def _read_country(clean: QueryDict, notices: list[str], suggestions: list[Suggestion]) -> None:
+def _read_country(
+    clean: QueryDict,
+    notices: list[str],
+    suggestions: list[Suggestion],
+    errors: dict[str, list[str]],
+) -> None:
     text = clean.get("country", "").strip()
     if not text:
         clean.pop("country", None)
@@ -429,6 +450,8 @@ def _read_country(clean: QueryDict, notices: list[str], suggestions: list[Sugges
         return
     clean.pop("country")
     near = country_suggestion(text)
+    guess = f" Did you mean {COUNTRY_NAMES[near]}?" if near else ""
+    errors["country"] = [f"“{text[:40]}” is not a country we know.{guess}"]
     if near:
         notices.append(
             f"Ignored the country “{text[:40]}”: it is not one we know. "

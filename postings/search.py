@@ -794,3 +794,14 @@ def _known_words(skills: SkillIndex) -> set[str]:
         words |= {w for key in skills.by_key for w in key.split()}
         cache.set(key, words, _KNOWN_WORDS_TTL)
     return words
+
+
+def search_count(params: QueryDict, checked: PostingFilter) -> tuple[int, bool]:
+    """The count the search page shows for these validated parameters, and whether it is
+    capped at COUNT_CAP: what the API reports beside its own pages of the same postings."""
+    skills = checked.skill_index
+    if _is_filtered(params):
+        summary = _summarize(params, skills, checked)
+    else:
+        summary = _unfiltered_summary(skills)
+    return summary.count, summary.capped

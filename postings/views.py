@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -16,6 +16,7 @@ from postings.market.pay import posting_pay_insight
 from postings.models import Posting
 from postings.search import RANK_CANDIDATES, SearchResult, search_postings
 from postings.seekers.services import saved_posting_ids
+from postings.structured_data import job_posting, summary
 from salaries.geography import COUNTRY_NAMES
 from skills.services import skill_index
 
@@ -57,6 +58,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "page_query": _query(result, drop={"page"}),
         "save_query": _query(result, drop={"page"}).rstrip("&"),
         "any_company_query": _query(result, drop={"page", "company"}),
+        **_search_meta(request, result),
     }
     # The script on the page asks for just the search area when filters change. Both
     # answers share a URL, so they say they vary by that header: otherwise the browser's
@@ -150,6 +152,25 @@ def skill_names(request: HttpRequest) -> JsonResponse:
     return response
 
 
+def _search_meta(request: HttpRequest, result: SearchResult) -> dict:
+    """Canonical URL and words for the head of a search page: the validated filters are
+    part of what the page shows, so they stay in its canonical address."""
+    shown = QueryDict(mutable=True)
+    for name in result.params:
+        if values := [v for v in result.params.getlist(name) if v.strip()]:
+            shown.setlist(name, values)
+    query = shown.urlencode()
+    url = request.build_absolute_uri(reverse("postings:list") + (f"?{query}" if query else ""))
+    text = result.params.get("q", "").strip()
+    title = f"“{text}”: machine-learning jobs" if text else "Machine-learning jobs"
+    count = f"{result.count:,}{'+' if result.count_capped else ''}"
+    description = (
+        f"{count} open machine-learning roles{f' matching “{text}”' if text else ''}, "
+        "with pay ranges and where they sit in the market."
+    )
+    return {"search_url": url, "meta_title": title, "meta_description": description}
+
+
 def _form_values(result: SearchResult) -> dict:
     names = ("q", "country", "location", "company", "salary_min", "posted_within", "match")
     return {name: result.params.get(name, "") for name in names}
@@ -177,6 +198,11 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "insight": posting_pay_insight(posting),
         "skill_chips": chips,
         "similar": similar,
+        # Search engines' view of the page: schema.org JobPosting and a description.
+        "job_posting": job_posting(
+            posting, skills=[ref.name for ref in chips], absolute=request.build_absolute_uri
+        ),
+        "meta_description": summary(posting.description),
     }
     return render(request, "postings/posting_detail.html", context)
 

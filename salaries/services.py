@@ -14,7 +14,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from salaries import normalization
@@ -473,16 +474,56 @@ def band_lookup(
 ) -> BandMatch:
     """The narrowest current band with figures for this group (one query, two without
     `reference`, SalaryBand.objects.reference())."""
-    level = NEAREST_SURVEYED.get(seniority, seniority)
-    nearest = level if level != seniority else ""
-    candidates = band_candidates(
-        role_family=role_family, seniority=level, country=country, remote=remote
-    )
-    query = Q()
-    for key in candidates:
-        query |= Q(**dict(zip(GROUP_FIELDS, key, strict=True)))
-    bands = SalaryBand.objects.current(reference).filter(query)
-    found = {_band_key(band): band for band in bands}
+    group = BandGroup(role_family, seniority, country, remote)
+    return band_lookups(groups=[group], reference=reference)[group]
+
+
+@dataclass(frozen=True)
+class BandGroup:
+    """What a band is looked up by: a posting's role family, level, country and remoteness."""
+
+    role_family: str
+    seniority: str
+    country: str = ""
+    remote: bool | None = None
+
+
+def band_lookups(
+    *, groups: Iterable[BandGroup], reference: dict | None = None
+) -> dict[BandGroup, BandMatch]:
+    """band_lookup for many groups at once, in one query (two without `reference`): a list
+    of postings costs no more than one posting."""
+    wanted = {}
+    for group in set(groups):
+        level = NEAREST_SURVEYED.get(group.seniority, group.seniority)
+        candidates = band_candidates(
+            role_family=group.role_family,
+            seniority=level,
+            country=group.country,
+            remote=group.remote,
+        )
+        wanted[group] = (level if level != group.seniority else "", candidates)
+    keys = sorted({key for _, candidates in wanted.values() for key in candidates})
+    found = {}
+    if keys:
+        # One row-value IN list rather than an OR of equalities: building an OR of a hundred
+        # five-column Q objects cost the ORM more than the query.
+        rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(keys))
+        in_keys = RawSQL(  # noqa: S611 - constant column names; the values are parameters
+            f"({', '.join(GROUP_FIELDS)}) IN (VALUES {rows})",
+            [part for key in keys for part in key],
+            output_field=BooleanField(),
+        )
+        found = {_band_key(b): b for b in SalaryBand.objects.current(reference).filter(in_keys)}
+    matches = {}
+    for group, (nearest, candidates) in wanted.items():
+        matches[group] = _first_with_figures(group.seniority, nearest, candidates, found)
+    return matches
+
+
+def _first_with_figures(
+    seniority: str, nearest: str, candidates: list[GroupKey], found: dict[GroupKey, SalaryBand]
+) -> BandMatch:
     skipped = []
     for key in candidates:
         band = found.get(key)
@@ -645,19 +686,22 @@ def pay_insight(
     currency: str,
     period: str,
     rates: Mapping[str, ExchangeRate] | None = None,
+    match: BandMatch | None = None,
 ) -> PayInsight | None:
     """Where an offered range sits in its band, or the band as an estimate when no pay is
-    given. None when no bands are loaded at all (nothing to say)."""
-    reference = SalaryBand.objects.reference()
-    if reference is None:
-        return None
-    match = band_lookup(
-        role_family=role_family,
-        seniority=seniority,
-        country=country,
-        remote=remote,
-        reference=reference,
-    )
+    given. None when no bands are loaded at all (nothing to say). `match` is the group's
+    band when already looked up (band_lookups, for a list)."""
+    if match is None:
+        reference = SalaryBand.objects.reference()
+        if reference is None:
+            return None
+        match = band_lookup(
+            role_family=role_family,
+            seniority=seniority,
+            country=country,
+            remote=remote,
+            reference=reference,
+        )
     pay = offered_pay(
         salary_min=salary_min,
         salary_max=salary_max,

@@ -145,7 +145,7 @@ def celery_worker_process(celery_worker_factory):
 @pytest.fixture
 def smtp_server():
     """A real SMTP server (aiosmtpd) on a free port; `.messages` holds what it received."""
-    from email import message_from_bytes
+    from email import message_from_bytes, policy
 
     from aiosmtpd.controller import Controller
 
@@ -156,7 +156,9 @@ def smtp_server():
             self.messages: list = []
 
         async def handle_DATA(self, server, session, envelope) -> str:
-            self.messages.append(message_from_bytes(envelope.original_content))
+            self.messages.append(
+                message_from_bytes(envelope.original_content, policy=policy.default)
+            )
             return "250 Message accepted for delivery"
 
     inbox = Inbox()

@@ -309,3 +309,11 @@ class DashboardFilterForm(LabelsMixin, forms.Form):
     status = forms.ChoiceField(
         choices=[("", "All"), *Status.choices], required=False, label="Status"
     )
+
+
+class ApiTokenForm(LabelsMixin, forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        label="Token name",
+        help_text="What will use it, e.g. “Greenhouse sync”, so you know which to revoke.",
+    )

@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from postings.mail import absolute, send, site_url
 from postings.models import (
+    CloseReason,
     Company,
     Invitation,
     Membership,
@@ -281,14 +282,28 @@ def assign_fields(posting: Posting, values: dict[str, Any], now: datetime) -> li
     return changed
 
 
-def posting_create(*, company: Company, user: AbstractBaseUser, data: dict[str, Any]) -> Posting:
-    """A new draft from the form's cleaned data, tagged at once for the preview."""
+def posting_create(
+    *,
+    company: Company,
+    user: AbstractBaseUser | None,
+    data: dict[str, Any],
+    external_id: str | None = None,
+    tag_now: bool = True,
+) -> Posting:
+    """A new draft from the form's cleaned data, tagged at once for the preview (or, with
+    tag_now=False, by the pipeline after commit)."""
     now = timezone.now()
-    posting = Posting(company=company, created_by=user, status=Status.DRAFT, created_at=now)
+    posting = Posting(
+        company=company,
+        created_by=user,
+        status=Status.DRAFT,
+        created_at=now,
+        external_id=external_id,
+    )
     assign_fields(posting, data, now)
     with transaction.atomic():
         posting.save()
-        posting_refresh_derived(posting_id=posting.pk, changed=EDITABLE_FIELDS, tag_now=True)
+        posting_refresh_derived(posting_id=posting.pk, changed=EDITABLE_FIELDS, tag_now=tag_now)
     return posting
 
 
@@ -302,7 +317,12 @@ class EditOutcome:
 
 
 def posting_update(
-    *, posting: Posting, user: AbstractBaseUser, data: dict[str, Any], renew: bool = False
+    *,
+    posting: Posting,
+    user: AbstractBaseUser | None,
+    data: dict[str, Any],
+    renew: bool = False,
+    tag_now: bool = True,
 ) -> EditOutcome:
     """Save an employer's edit, according to where the posting is in its life.
 
@@ -348,7 +368,7 @@ def posting_update(
             live.submitted_at = now
             result = "submitted"
         live.save()
-        posting_refresh_derived(posting_id=live.pk, changed=changed, tag_now=True)
+        posting_refresh_derived(posting_id=live.pk, changed=changed, tag_now=tag_now)
     return EditOutcome(live, result)
 
 
@@ -382,7 +402,7 @@ def posting_skill_remove(*, posting: Posting, skill: Skill) -> None:
         postings_tag(posting_ids=[posting.pk])
 
 
-def posting_submit(*, posting: Posting, user: AbstractBaseUser) -> Posting:
+def posting_submit(*, posting: Posting, user: AbstractBaseUser | None) -> Posting:
     """Send a draft (or a rejected posting, after changes) to review."""
     now = timezone.now()
     sent = Posting.objects.filter(pk=posting.pk, status__in=[Status.DRAFT, Status.REJECTED]).update(
@@ -391,6 +411,58 @@ def posting_submit(*, posting: Posting, user: AbstractBaseUser) -> Posting:
     if not sent:
         raise ValidationError("Only a draft or a rejected posting can be sent to review.")
     posting.refresh_from_db()
+    return posting
+
+
+# ---------------------------------------------------------------------------------------------
+# Postings synced from an applicant tracking system (the employer API)
+# ---------------------------------------------------------------------------------------------
+
+
+def posting_sync(
+    *, company: Company, user: AbstractBaseUser | None, external_id: str, data: dict[str, Any]
+) -> EditOutcome:
+    """Create or update the company's role with this external id, from the posting form's
+    cleaned data: what `PUT /api/v1/employer/jobs/{external_id}/` does.
+
+    A new role goes straight to review ("created"). An existing one is edited as on the
+    site (posting_update: a live role's title, description or pay wait for review), and one
+    taken back to draft, or rejected and now changed, is sent to review again
+    ("submitted"). The same data again changes nothing at all ("unchanged"), so an ATS can
+    send every role on every run. Tagging runs in the pipeline after commit.
+    """
+    existing = Posting.objects.filter(company=company, external_id=external_id).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                posting = posting_create(
+                    company=company, user=user, data=data, external_id=external_id, tag_now=False
+                )
+                return EditOutcome(posting_submit(posting=posting, user=user), "created")
+        except IntegrityError:  # the same id created by a concurrent request
+            existing = Posting.objects.get(company=company, external_id=external_id)
+    pending = existing.revisions.filter(status=RevisionStatus.PENDING).first()
+    if pending is not None and pending.data == _to_json(data):
+        return EditOutcome(existing, "unchanged")  # the edit already waiting
+    outcome = posting_update(posting=existing, user=user, data=data, tag_now=False)
+    resubmit = outcome.posting.status == Status.DRAFT or (
+        outcome.posting.status == Status.REJECTED and outcome.result != "unchanged"
+    )
+    if resubmit:
+        return EditOutcome(posting_submit(posting=outcome.posting, user=user), "submitted")
+    return outcome
+
+
+def posting_remove(*, posting: Posting, reason: str = CloseReason.WITHDRAWN) -> Posting:
+    """What an ATS's DELETE does: close a live role; take one waiting for review back to
+    draft; leave one already ended or never public as it is, so DELETE twice is DELETE once."""
+    if posting.status == Status.PUBLISHED:
+        return posting_close(posting=posting, reason=reason)
+    if posting.status == Status.PENDING_REVIEW:
+        Posting.objects.filter(pk=posting.pk, status=Status.PENDING_REVIEW).update(
+            status=Status.DRAFT, updated_at=timezone.now()
+        )
+        posting.refresh_from_db()
     return posting
 
 

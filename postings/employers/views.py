@@ -17,9 +17,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from postings import ratelimits
-from postings.employers import services
+from postings.employers import services, tokens
 from postings.employers.counters import posting_record_apply_click
 from postings.employers.forms import (
+    ApiTokenForm,
     CloseForm,
     CompanyForm,
     DashboardFilterForm,
@@ -121,6 +122,44 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, f"You are now a member of {found.company.name}.")
             return redirect("employers:dashboard")
     return render(request, "postings/employer/invitation.html", {"invitation": found})
+
+
+@employer_required
+def api_tokens(request: HttpRequest, company: Company) -> HttpResponse:
+    """The company's employer-API tokens; a new one is shown once, in this response only
+    (never through a redirect, a message or the session, which would store it)."""
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, plain = tokens.api_token_create(
+                company=company, user=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            created = {"token": token, "plain": plain}
+            form = ApiTokenForm()
+    context = {
+        "company": company,
+        "form": form,
+        "created": created,
+        "tokens": company.api_tokens.select_related("created_by"),
+    }
+    response = render(request, "postings/employer/api_tokens.html", context)
+    response["Cache-Control"] = "no-store"  # the page may hold a token in plain text
+    return response
+
+
+@require_POST
+@employer_required
+def api_token_revoke(request: HttpRequest, company: Company, pk: int) -> HttpResponse:
+    try:
+        token = tokens.api_token_revoke(company=company, token_id=pk)
+    except ValidationError:
+        raise Http404("No such token.") from None
+    messages.success(request, f"Revoked “{token.name}”. Requests with it now answer 401.")
+    return redirect("employers:api_tokens")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,8 +18,15 @@ from salaries import normalization
 from salaries.charts import RangeChart, range_chart
 from salaries.geography import COUNTRY_NAMES
 from salaries.insights import TOP_COUNTRIES
-from salaries.models import MIN_SAMPLES, ExchangeRate
-from salaries.services import PayInsight, pay_insight, rates_current
+from salaries.models import MIN_SAMPLES, ExchangeRate, SalaryBand
+from salaries.services import (
+    BandGroup,
+    BandMatch,
+    PayInsight,
+    band_lookups,
+    pay_insight,
+    rates_current,
+)
 from skills.models import Skill
 
 # How many skills the premium table lists (those asked for by the most postings).
@@ -27,7 +34,10 @@ TOP_SKILLS = 25
 
 
 def posting_pay_insight(
-    posting: Posting, *, rates: Mapping[str, ExchangeRate] | None = None
+    posting: Posting,
+    *,
+    rates: Mapping[str, ExchangeRate] | None = None,
+    match: BandMatch | None = None,
 ) -> PayInsight | None:
     """Where the posting's pay sits in its band, or the band as an estimate when the posting
     states no pay. None when no bands are loaded at all (nothing to say)."""
@@ -42,7 +52,27 @@ def posting_pay_insight(
         currency=posting.salary_currency,
         period=posting.salary_period,
         rates=rates,
+        match=match,
     )
+
+
+def _group(posting: Posting) -> BandGroup:
+    return BandGroup(
+        posting.role_family,
+        posting.seniority,
+        posting.country,
+        posting.workplace == Workplace.REMOTE,
+    )
+
+
+def postings_pay_insights(postings: list[Posting]) -> dict[int, PayInsight | None]:
+    """posting_pay_insight for each of `postings` (by id), in three queries however many."""
+    reference = SalaryBand.objects.reference()
+    if reference is None:
+        return dict.fromkeys((p.pk for p in postings), None)
+    rates = rates_current()
+    matches = band_lookups(groups=[_group(p) for p in postings], reference=reference)
+    return {p.pk: posting_pay_insight(p, rates=rates, match=matches[_group(p)]) for p in postings}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The postings app's models, split by sub-domain; import them from here."""
 
 from postings.models.employers import (
+    ApiToken,
     CounterFlush,
     Invitation,
     Membership,
@@ -45,6 +46,7 @@ __all__ = [
     "Account",
     "AlertMail",
     "AlertSentPosting",
+    "ApiToken",
     "CloseReason",
     "Company",
     "CounterFlush",

@@ -143,3 +143,45 @@ class CounterFlush(models.Model):
 
     def __str__(self) -> str:
         return self.batch
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A company's key to the employer API (an applicant tracking system syncing roles).
+
+    The secret is shown once when the token is made; only its SHA-256 is kept. A token is a
+    long random string, not a password, so a fast hash is enough: nobody can guess through
+    2^256 secrets, and a leaked table gives no token back. `prefix` (public, unique) finds
+    the row without comparing hashes in SQL, and lets the dashboard tell tokens apart.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # Authentication looks a token up by its prefix (postings.employers.tokens).
+            models.UniqueConstraint(fields=["prefix"], name="api_token_prefix_unique"),
+        ]
+        indexes = [
+            # The dashboard's list of a company's tokens.
+            models.Index(fields=["company", "-created_at"], name="api_token_company_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

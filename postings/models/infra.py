@@ -14,6 +14,7 @@ from postings.models.postings import _in_choices
 class SyncMarkName(models.TextChoices):
     TAXONOMY = "taxonomy", "Taxonomy version the postings were re-tagged for"
     EXCHANGE_RATES = "exchange_rates", "Exchange rates annual USD pay was computed at"
+    INSTANT_ALERTS = "instant_alerts", "Publication time up to which instant alerts ran"
 
 
 class SyncMark(models.Model):

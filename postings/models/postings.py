@@ -306,6 +306,11 @@ class Posting(models.Model):
     # A natural key for postings loaded from outside (demo data, imports): re-loading the same
     # source inserts nothing twice. Null for postings employers write.
     source_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # --- reach (issue 13) ---
+    # The employer's own id for the role (their applicant tracking system's), by which the
+    # employer API creates or updates it idempotently. Null (not "") for roles written on
+    # the site, so the per-company unique constraint leaves them out.
+    external_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     # --- employer workflow (issue 5) ---
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -410,6 +415,13 @@ class Posting(models.Model):
             models.CheckConstraint(
                 condition=Q(closed_reason="") | _in_choices("closed_reason", CloseReason),
                 name="posting_closed_reason_valid",
+            ),
+            # One role per external id within a company; also the index the employer API's
+            # PUT / DELETE /api/v1/employer/jobs/{external_id}/ look the role up by.
+            models.UniqueConstraint(
+                fields=["company", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="posting_external_id_per_company",
             ),
         ]
         indexes = [

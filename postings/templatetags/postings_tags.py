@@ -1,4 +1,7 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
 from postings.rendering import markdown_to_html_cached
@@ -12,6 +15,18 @@ register = template.Library()
 def markdown(source: str) -> SafeString:
     # Safe to mark: markdown_to_html sanitizes with an allow-list (see postings/rendering.py).
     return mark_safe(markdown_to_html_cached(source or ""))  # noqa: S308
+
+
+# What keeps JSON inside a <script> element from closing it or opening a comment (as
+# Django's json_script escapes, which only writes type="application/json").
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def ld_json(data: object) -> SafeString:
+    """`data` as JSON for a <script type="application/ld+json"> element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.translate(_SCRIPT_ESCAPES))  # noqa: S308 - escaped just above
 
 
 @register.filter

@@ -34,7 +34,9 @@ class _ScriptFinder(HTMLParser):
         self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._in_script = tag == "script"
+        # A data block (JSON-LD's type="application/ld+json") is never run by a browser.
+        kind = (dict(attrs).get("type") or "text/javascript").lower()
+        self._in_script = tag == "script" and kind in {"text/javascript", "module"}
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}>")

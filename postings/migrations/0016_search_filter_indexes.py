@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("postings", "0013_seekers"),
+        ("postings", "0015_instant_alerts_mark"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

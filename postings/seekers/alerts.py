@@ -1,0 +1,528 @@
+"""E-mail alerts for saved searches: which new roles each alert mails, and the mails.
+
+How a run works (postings.seekers.tasks runs them: instant alerts every 20 seconds, daily
+and weekly digests as they fall due, in chunks, two workers side by side):
+
+1. **Claim.** One conditional UPDATE takes the due alerts of a chunk that nobody holds
+   (`claimed_until` empty or past), so two workers never compute the same digest.
+2. **The window.** The roles published since the oldest alert's mark (minus OVERLAP) that
+   are visible now, read once for the chunk: their facet columns, skills and the words of
+   their search documents, into small in-memory indexes.
+3. **Candidates.** For each alert, the window's roles its structured filters and words
+   could match: a superset, from set intersections in memory, so most alerts (nothing new
+   for them) cost no query at all.
+4. **Exact matches.** For alerts with candidates, the search page's own filter
+   (postings.filters) over just those roles, one query per distinct search: the page, the
+   feed and the alert can never disagree about which roles match.
+5. **Record.** In one transaction: an AlertMail with the roles, an AlertSentPosting per
+   role (a unique constraint: a role is never mailed twice by one alert, even if it closes
+   and reopens), the alert's mark moved to the run's time, its next due time, the claim
+   released, and the mail's send task written to the outbox.
+
+Why this direction (each alert against the new roles, not each new role against a reverse
+index of alerts): the roles new in a day are few (thousands) next to the alerts (a hundred
+thousand), so one pass over a day's roles builds indexes every alert can be checked against
+in microseconds; and exactness comes from the very filter the search page runs, rather than
+from a second implementation of every filter inside a reverse index, which would drift.
+
+The mark is a publication time. A role committed a little after a run read the window, but
+stamped before the run's time, is caught by the next run, whose window starts OVERLAP
+before the mark; the sent-role records keep the overlap from mailing anything twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from postings.filters import PostingFilter, skill_words, validate_params
+from postings.mail import build, site_domain, site_url
+from postings.models import (
+    AlertMail,
+    AlertSentPosting,
+    Frequency,
+    Posting,
+    SavedSearch,
+    SyncMark,
+)
+from postings.queueing import enqueue_on_commit
+from postings.seekers.services import unsubscribe_token
+from skills.services import SkillIndex, skill_index
+
+OVERLAP = timedelta(minutes=10)
+CLAIM_FOR = timedelta(minutes=15)
+CHUNK = 10_000
+# An alert mail not sent this long after its digest lost its task: the sweep sends it.
+RESEND_AFTER = timedelta(minutes=15)
+# At most this many roles are listed in one mail; the mail links to the search for the rest.
+MAIL_ROLES = 50
+DIGEST_EVERY = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
+
+_FACETS = {"level": "seniority", "role": "role_family", "workplace": "workplace",
+           "type": "employment_type"}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# The window of new roles, indexed in memory
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Window:
+    """The roles published in (start, end] and visible at `end`, indexed for prefiltering."""
+
+    start: datetime
+    end: datetime
+    published: dict[int, datetime] = field(default_factory=dict)
+    by_facet: dict[str, dict[str, set[int]]] = field(default_factory=dict)
+    by_skill: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    visa: set[int] = field(default_factory=set)
+    company: dict[int, str] = field(default_factory=dict)
+    by_lexeme: dict[str, set[int]] | None = None
+
+    @property
+    def ids(self) -> set[int]:
+        return set(self.published)
+
+    def since(self, moment: datetime) -> set[int]:
+        return {pk for pk, at in self.published.items() if at > moment}
+
+
+def window_read(*, start: datetime, end: datetime, words: bool) -> Window:
+    window = Window(start=start, end=end)
+    window.by_facet = {column: defaultdict(set) for column in _FACETS.values()}
+    rows = (
+        Posting.objects.visible(end)
+        .filter(published_at__gt=start, published_at__lte=end)
+        .values_list(
+            "id",
+            "published_at",
+            *_FACETS.values(),
+            "visa_sponsorship",
+            "skill_ids",
+            "company__name",
+        )
+    )
+    for pk, published, *facets, visa, skills, company in rows:
+        window.published[pk] = published
+        for column, value in zip(_FACETS.values(), facets, strict=True):
+            window.by_facet[column][value].add(pk)
+        if visa:
+            window.visa.add(pk)
+        for skill in skills:
+            window.by_skill[skill].add(pk)
+        window.company[pk] = company.lower()
+    if words and window.published:
+        window.by_lexeme = defaultdict(set)
+        with connection.cursor() as cursor:
+            # The documents' own lexemes, as PostgreSQL stemmed them for the search page.
+            cursor.execute(
+                "SELECT word, array_agg(id) FROM postings_posting, "
+                "unnest(tsvector_to_array(search_vector)) AS word "
+                "WHERE id = ANY(%s) GROUP BY word",
+                [list(window.published)],
+            )
+            for word, ids in cursor.fetchall():
+                window.by_lexeme[word] = set(ids)
+    return window
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates: a superset of the matches, from the indexes
+# ---------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r'"[^"]*"|\S+')
+
+
+def _text_terms(text: str) -> tuple[list[str], bool]:
+    """The words a websearch query needs (phrases as their words, `-word` left out) and
+    whether it has an `or`, which makes any one of them enough."""
+    words, any_of = [], False
+    for token in _TOKEN.findall(text):
+        if token.lower() == "or":
+            any_of = True
+        elif not token.startswith("-"):
+            words += re.findall(r"\w+", token.strip('"'))
+    return words, any_of
+
+
+def lexemes_of(words: Iterable[str]) -> dict[str, list[str]]:
+    """Each word as PostgreSQL's english configuration stems it (stop words: none)."""
+    words = sorted(set(words))
+    if not words:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, tsvector_to_array(to_tsvector('english', w)) FROM unnest(%s::text[]) w",
+            [words],
+        )
+        return dict(cursor.fetchall())
+
+
+@functools.lru_cache(maxsize=200_000)
+def _parse(query: str, taxonomy_version: int) -> QueryDict:
+    """A saved query as the search page validates it. Kept per worker process: instant
+    alerts are checked every few seconds, and parsing is the most of what that costs."""
+    params, _, _ = validate_params(QueryDict(query), skills=skill_index())
+    params._mutable = False
+    return params
+
+
+def candidates(
+    params: QueryDict, window: Window, skills: SkillIndex, lexemes: dict[str, list[str]]
+) -> set[int]:
+    """The window's roles this search could match: every filter the indexes know, applied
+    as set operations; the rest (country, city, pay, company) left to the exact query."""
+    found = window.ids
+    for param, column in _FACETS.items():
+        values = params.getlist(param)
+        if values:
+            found &= set().union(*(window.by_facet[column].get(v, set()) for v in values))
+    if params.get("visa"):
+        found &= window.visa
+    slugs = [s for s in params.getlist("skills") if s in skills.by_slug]
+    if slugs:
+        groups = [
+            set().union(*(window.by_skill.get(i, set()) for i in skills.with_descendants(s)))
+            for s in slugs
+        ]
+        found &= set.intersection(*groups) if params.get("match") == "all" else set().union(*groups)
+    text = params.get("q", "").strip()
+    if text and found and window.by_lexeme is not None:
+        matched = _text_candidates(text, window, lexemes)
+        # A word that names a skill also matches the roles tagged with it or a skill below
+        # it (postings.filters.text_condition): adding them all keeps this a superset.
+        for word in skill_words(text, skills)[0]:
+            for skill_id in skills.with_descendants(word.skill.slug):
+                matched |= window.by_skill.get(skill_id, set())
+        found &= matched
+    return found
+
+
+def _text_candidates(text: str, window: Window, lexemes: dict[str, list[str]]) -> set[int]:
+    # The text also matches a role whose company's name contains it (postings.filters).
+    by_company = {pk for pk, name in window.company.items() if text.lower() in name}
+    words, any_of = _text_terms(text)
+    sets = []
+    for word in words:
+        stems = lexemes.get(word, [])
+        if not stems:  # a stop word: websearch leaves it out
+            continue
+        sets.append(set.intersection(*(window.by_lexeme.get(s, set()) for s in stems)))
+    if not sets:
+        return window.ids  # nothing to narrow by
+    matched = set().union(*sets) if any_of else set.intersection(*sets)
+    return matched | by_company
+
+
+# ---------------------------------------------------------------------------------------------
+# A run
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    claimed: int = 0
+    mails: int = 0
+    roles: int = 0
+    exact_queries: int = 0
+
+
+def due_alert_ids(*, frequencies: list[str], now: datetime) -> list[int]:
+    return list(
+        SavedSearch.objects.mailing()
+        .filter(frequency__in=frequencies, due_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("due_at", "id")
+        .values_list("id", flat=True)
+    )
+
+
+def _claim(ids: list[int], now: datetime) -> list[int]:
+    """Take the alerts nobody holds, in one conditional UPDATE; return the ones taken."""
+    table = SavedSearch._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET claimed_until = %s WHERE id = ANY(%s) AND due_at <= %s "
+            "AND (claimed_until IS NULL OR claimed_until < %s) RETURNING id",
+            [now + CLAIM_FOR, list(ids), now, now],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _matches(
+    searches: list[SavedSearch], floors: dict[int, datetime], now: datetime, result: RunResult
+) -> dict[int, list[int]]:
+    """For each search, the roles to mail: published after its floor (minus OVERLAP),
+    visible now, matching exactly, and not mailed by it before; newest first."""
+    skills = skill_index()
+    parsed = {s.query: _parse(s.query, skills.version) for s in searches}
+    start = min(floors.values()) - OVERLAP
+    window = window_read(start=start, end=now, words=any(p.get("q") for p in parsed.values()))
+    if not window.published:
+        return {}
+    lexemes = lexemes_of(w for p in parsed.values() for w in _text_terms(p.get("q", ""))[0])
+    wanted: dict[int, set[int]] = {}
+    by_query: dict[str, set[int]] = defaultdict(set)
+    for search in searches:
+        found = candidates(parsed[search.query], window, skills, lexemes)
+        found &= window.since(floors[search.id] - OVERLAP)
+        if found:
+            wanted[search.id] = found
+            by_query[search.query] |= found
+    if not wanted:
+        return {}
+    sent = defaultdict(set)
+    for search_id, posting_id in AlertSentPosting.objects.filter(
+        saved_search_id__in=list(wanted), posting_id__in=sorted(set().union(*wanted.values()))
+    ).values_list("saved_search_id", "posting_id"):
+        sent[search_id].add(posting_id)
+    exact: dict[str, set[int]] = {}
+    for query, ids in by_query.items():
+        restricted = PostingFilter(
+            parsed[query],
+            queryset=Posting.objects.visible(now).with_ids(sorted(ids)),
+            skills=skills,
+        )
+        exact[query] = set(restricted.qs.values_list("id", flat=True))
+        result.exact_queries += 1
+    matches = {}
+    for search in searches:
+        if search.id in wanted:
+            found = (wanted[search.id] & exact[search.query]) - sent[search.id]
+            if found:
+                matches[search.id] = sorted(found, key=window.published.get, reverse=True)
+    return matches
+
+
+def alerts_run(*, ids: list[int], now: datetime | None = None) -> RunResult:
+    """Compute and record the digests of these daily or weekly alerts (those still due and
+    not held by another worker)."""
+    now = now or timezone.now()
+    result = RunResult()
+    claimed = _claim(ids, now)
+    result.claimed = len(claimed)
+    if not claimed:
+        return result
+    searches = list(SavedSearch.objects.filter(id__in=claimed))
+    matches = _matches(searches, {s.id: s.mark for s in searches}, now, result)
+    with transaction.atomic():
+        result.mails, result.roles = _record_mails(matches, now)
+        for frequency, every in DIGEST_EVERY.items():
+            ids_of = [s.id for s in searches if s.frequency == frequency]
+            if not ids_of:
+                continue
+            # Due one period after it was due, not after it ran, so a late run does not push
+            # later digests later; but never due in the past: one digest, not a backlog.
+            SavedSearch.objects.filter(id__in=ids_of).update(
+                mark=now, due_at=F("due_at") + every, claimed_until=None
+            )
+            SavedSearch.objects.filter(id__in=ids_of, due_at__lte=now).update(due_at=now + every)
+        # Any switched to another frequency meanwhile: released, to be run as that.
+        SavedSearch.objects.filter(id__in=claimed, claimed_until__isnull=False).update(
+            claimed_until=None
+        )
+    return result
+
+
+def instant_alerts_run(*, now: datetime | None = None) -> RunResult:
+    """Mail every instant alert the roles published since the last run. One run at a time:
+    a run holds the lock of its mark's row and moves the mark in the transaction that
+    records its mails, so a run that dies records nothing and the next run does its work."""
+    now = now or timezone.now()
+    result = RunResult()
+    with transaction.atomic():
+        SyncMark.objects.get_or_create(
+            name=SyncMark.Name.INSTANT_ALERTS, defaults={"mark": now.isoformat()}
+        )
+        mark = (
+            SyncMark.objects.select_for_update(skip_locked=True)
+            .filter(name=SyncMark.Name.INSTANT_ALERTS)
+            .first()
+        )
+        if mark is None:
+            return result  # another run holds it
+        previous = datetime.fromisoformat(mark.mark)
+        searches = list(SavedSearch.objects.mailing().filter(frequency=Frequency.INSTANT))
+        result.claimed = len(searches)
+        if searches:
+            floors = {s.id: max(s.mark, previous) for s in searches}
+            matches = _matches(searches, floors, now, result)
+            result.mails, result.roles = _record_mails(matches, now)
+        SyncMark.objects.filter(name=SyncMark.Name.INSTANT_ALERTS).update(
+            mark=now.isoformat(), updated_at=now
+        )
+    return result
+
+
+def _record_mails(matches: dict[int, list[int]], now: datetime) -> tuple[int, int]:
+    """An AlertMail per alert with roles, a sent-role record per role (the unique constraint
+    refuses a role mailed before), and the mail's send task in the outbox."""
+    mails = [
+        AlertMail(saved_search_id=search_id, posting_ids=ids, created_at=now)
+        for search_id, ids in matches.items()
+    ]
+    AlertMail.objects.bulk_create(mails)
+    AlertSentPosting.objects.bulk_create(
+        [
+            AlertSentPosting(saved_search_id=m.saved_search_id, posting_id=pk, mail=m)
+            for m in mails
+            for pk in m.posting_ids
+        ]
+    )
+    for mail in mails:
+        enqueue_on_commit("postings.seekers.tasks.send_alert_mail", mail.pk)
+    return len(mails), sum(len(m.posting_ids) for m in mails)
+
+
+def chunks_due(*, frequencies: list[str], now: datetime | None = None) -> list[list[int]]:
+    """The due alerts, split into chunks for workers to run side by side."""
+    ids = due_alert_ids(frequencies=frequencies, now=now or timezone.now())
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def oldest_unsent_mail_ids(*, older_than: timedelta, now: datetime | None = None) -> list[int]:
+    cutoff = (now or timezone.now()) - older_than
+    return list(
+        AlertMail.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("id", flat=True)[:1000]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Sending an alert mail
+# ---------------------------------------------------------------------------------------------
+
+# After this many failed attempts in a row, an alert is paused and its owner told why.
+MAX_FAILURES = 5
+
+
+class AlertMailFailed(Exception):
+    """A transient failure (the mail server busy or away): the task retries."""
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
+def _hard_bounce(error: smtplib.SMTPException) -> str | None:
+    """The reason, when the server refused the address for good (a 5xx answer)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = list(error.recipients.values())
+        if answers and all(code >= 500 for code, _ in answers):
+            return f"{answers[0][0]} {_text(answers[0][1])}"
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
+    return None
+
+
+def alert_mail_send(*, mail_id: int, now: datetime | None = None) -> bool:
+    """Send one alert mail, once. The mail's row stays locked while it is sent and `sent_at`
+    is set in the same transaction, so a second run (a retry, the sweep) finds it sent. Roles
+    that closed since the digest are left out; with none left, nothing is sent. A refused
+    address pauses the alert at once; repeated failures pause it after MAX_FAILURES."""
+    now = now or timezone.now()
+    error: smtplib.SMTPException | None = None
+    with transaction.atomic():
+        row = (
+            AlertMail.objects.select_for_update(of=("self",))
+            .select_related("saved_search__user")
+            .filter(pk=mail_id, sent_at__isnull=True)
+            .first()
+        )
+        if row is None:
+            return False
+        search = row.saved_search
+        if search.paused_at is not None or search.frequency == Frequency.NEVER:
+            AlertMail.objects.filter(pk=row.pk).update(sent_at=now, last_error="alert stopped")
+            return False
+        roles = Posting.objects.visible(now).listed(row.posting_ids)
+        left_out = set(row.posting_ids) - {p.pk for p in roles}
+        try:
+            if roles:
+                alert_message(search=search, mail=row, roles=roles).send()
+        except smtplib.SMTPException as failure:
+            error = failure
+        else:
+            if left_out:
+                # Not mailed after all: if such a role reopens, it may still be mailed.
+                AlertSentPosting.objects.filter(mail=row, posting_id__in=left_out).delete()
+            AlertMail.objects.filter(pk=row.pk).update(
+                sent_at=now, sent_posting_ids=[p.pk for p in roles]
+            )
+            if roles:
+                SavedSearch.objects.filter(pk=search.pk).update(last_sent_at=now, failures=0)
+            return bool(roles)
+    return _failed(row, search, error, now)
+
+
+def _failed(row: AlertMail, search: SavedSearch, error: smtplib.SMTPException, now) -> bool:
+    """Record a failed send; pause the alert for a refused address or too many failures,
+    otherwise raise, so the task tries again later."""
+    reason = _hard_bounce(error)
+    failures = search.failures + 1
+    with transaction.atomic():
+        AlertMail.objects.filter(pk=row.pk).update(
+            attempts=F("attempts") + 1, last_error=repr(error)[:300]
+        )
+        SavedSearch.objects.filter(pk=search.pk).update(failures=failures)
+        if reason is not None or failures >= MAX_FAILURES:
+            why = (
+                f"the mail server refused {search.recipient} ({reason})"
+                if reason is not None
+                else f"{failures} attempts to mail {search.recipient} failed ({error})"
+            )
+            SavedSearch.objects.filter(pk=search.pk).update(paused_at=now, pause_reason=why[:300])
+            AlertMail.objects.filter(pk=row.pk).update(sent_at=now)
+            return False
+    raise AlertMailFailed(str(error)) from error
+
+
+@dataclass(frozen=True)
+class MailRole:
+    posting: Posting
+    url: str
+    skills: list[str]
+
+
+def alert_message(
+    *, search: SavedSearch, mail: AlertMail, roles: list[Posting]
+) -> EmailMultiAlternatives:
+    """The alert: multipart text and HTML, each role with title, company, place, pay and
+    skills, a link to the search and a one-click unsubscribe (RFC 8058 headers too)."""
+    skills = skill_index()
+    shown = [
+        MailRole(p, site_url(p.get_absolute_url()),
+                 [ref.name for ref in skills.active_refs(p.skill_ids)][:8])
+        for p in roles[:MAIL_ROLES]
+    ]  # fmt: skip
+    unsubscribe = site_url(reverse("seekers:unsubscribe", args=[unsubscribe_token(search)]))
+    context = {
+        "search": search,
+        "roles": shown,
+        "more": max(0, len(roles) - MAIL_ROLES),
+        "count": len(roles),
+        "search_url": site_url(f"{reverse('postings:list')}?{search.query}"),
+        "manage_url": site_url(reverse("seekers:saved_searches")) if search.user_id else "",
+        "unsubscribe_url": unsubscribe,
+    }
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        # The same mail gets the same id: a client that sees it twice can drop the copy.
+        "Message-ID": f"<alert-{mail.pk}@{site_domain()}>",
+    }
+    return build("alert", [search.recipient], context, html=True, headers=headers)

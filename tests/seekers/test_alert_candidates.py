@@ -1,0 +1,88 @@
+"""The alerts' in-memory prefilter must never drop a role the search page would match: its
+candidates are a superset of the page filter's results, for any search (hypothesis)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.http import QueryDict
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from postings.filters import PostingFilter, validate_params
+from postings.models import Posting
+from postings.seekers import alerts
+from postings.tagging.services import postings_tag
+from skills.services import skill_index
+from tests.factories import CompanyFactory, PostingFactory
+
+pytestmark = pytest.mark.django_db
+
+WORDS = ["pytorch", "kubernetes", "ranking", "models", "search", "the", "python", "sql",
+         "tensorflow", "platform", "torch", "k8s", "senior", "engineering"]  # fmt: skip
+LEVELS = ["junior", "mid", "senior", "lead"]
+WORKPLACES = ["onsite", "hybrid", "remote"]
+ROLES = ["ml_engineer", "data_scientist", "mlops"]
+
+
+@pytest.fixture
+def window_postings(taxonomy):
+    rng = random.Random(7)
+    now = timezone.now()
+    companies = [CompanyFactory(name=n) for n in ("Ranking Labs", "Torch Works", "Plain Co")]
+    for n in range(40):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 12)))
+        PostingFactory(
+            title=f"Role {n} {rng.choice(WORDS)}", description=f"You will work on {text}.",
+            company=rng.choice(companies), seniority=rng.choice(LEVELS),
+            workplace=rng.choice(WORKPLACES), role_family=rng.choice(ROLES),
+            visa_sponsorship=rng.random() < 0.3, country=rng.choice(["DE", "US", "GB"]),
+            remote_regions=rng.choice([[], ["EU"], ["US"], ["WW"]]),
+            published_at=now - timedelta(hours=rng.randint(1, 40)),
+        )  # fmt: skip
+    postings_tag(posting_ids=list(Posting.objects.values_list("id", flat=True)))
+    return now
+
+
+queries = st.fixed_dictionaries(
+    {},
+    optional={
+        "q": st.lists(st.sampled_from([*WORDS, "or", "-sql", '"ranking models"', "Labs"]),
+                      min_size=1, max_size=3).map(" ".join),
+        "level": st.lists(st.sampled_from(LEVELS), max_size=2),
+        "workplace": st.lists(st.sampled_from(WORKPLACES), max_size=2),
+        "role": st.lists(st.sampled_from(ROLES), max_size=2),
+        "skills": st.lists(st.sampled_from(["python", "pytorch", "kubernetes", "sql"]),
+                           min_size=1, max_size=3),
+        "match": st.sampled_from(["any", "all"]),
+        "visa": st.just("1"),
+        "country": st.sampled_from(["DE", "US"]),
+    },
+)  # fmt: skip
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=queries)
+def test_the_prefilter_keeps_every_role_the_page_filter_matches(window_postings, query):
+    now = window_postings
+    data = QueryDict(mutable=True)
+    for key, value in query.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    skills = skill_index()
+    params, _, _ = validate_params(data, skills=skills)
+    window = alerts.window_read(start=now - timedelta(days=3), end=now, words=True)
+    lexemes = alerts.lexemes_of(alerts._text_terms(params.get("q", ""))[0])
+
+    candidates = alerts.candidates(params, window, skills, lexemes)
+
+    exact = set(
+        PostingFilter(params, queryset=Posting.objects.visible(now), skills=skills).qs.values_list(
+            "id", flat=True
+        )
+    )
+    assert exact <= candidates, (query, sorted(exact - candidates))
