@@ -64,17 +64,6 @@ class _SkillsFilter(django_filters.MultipleChoiceFilter):
     field_class = _SkillSlugsField
 
 
-class _AnyOfFilter(django_filters.MultipleChoiceFilter):
-    """Any of the chosen values, as one `column = ANY(array)` condition. django-filter's own
-    ORs one equality per value, which PostgreSQL checks row by row after the index; an
-    array condition goes into the filter index's scan with the other filters."""
-
-    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
-        if not value:
-            return qs
-        return qs.filter(**{f"{self.field_name}__in": list(value)})
-
-
 class PostingFilter(django_filters.FilterSet):
     # distinct=False throughout: no filter joins, and DISTINCT would merge postings with the
     # same facet values inside the facet-count subqueries.
@@ -88,14 +77,16 @@ class PostingFilter(django_filters.FilterSet):
     match = django_filters.ChoiceFilter(
         method="filter_noop", label="Match", choices=MATCH_CHOICES, empty_label=None
     )
-    level = _AnyOfFilter(
+    level = django_filters.MultipleChoiceFilter(
         distinct=False, field_name="seniority", label="Level", choices=Seniority.choices
     )
-    role = _AnyOfFilter(
+    role = django_filters.MultipleChoiceFilter(
         distinct=False, field_name="role_family", label="Role", choices=RoleFamily.choices
     )
-    workplace = _AnyOfFilter(distinct=False, label="Workplace", choices=Workplace.choices)
-    type = _AnyOfFilter(
+    workplace = django_filters.MultipleChoiceFilter(
+        distinct=False, label="Workplace", choices=Workplace.choices
+    )
+    type = django_filters.MultipleChoiceFilter(
         distinct=False,
         field_name="employment_type",
         label="Employment",
