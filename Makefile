@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Throw-away PostgreSQL and Redis for the test run, unless DATABASE_URL / REDIS_URL are set.
 WITH_TEST_SERVICES := $(PY) -m jobboard.localservices --ephemeral --
 
-.PHONY: run test lint format install bench bench-browse bench-sync browser clean-local help
+.PHONY: run test lint format install bench bench-browse bench-sync browser validator clean-local help
 .DEFAULT_GOAL := help
 
 help:
@@ -55,7 +55,21 @@ browser:
 	    echo "error: the browser tests need Chromium. Install it: sudo apt-get install chromium"; exit 1; \
 	  fi; }
 
-test: lint browser
+# The Nu HTML checker (the vnu-jar npm package, on the machine's Java) checks the pages'
+# HTML in the suite (tests/test_html_validity.py): install both when missing.
+VNU_VERSION := 26.9.27
+VNU_JAR := .local/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+validator:
+	@command -v java >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Java and npm for the HTML checker (apt-get install default-jre-headless npm)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless npm >/dev/null; \
+	  else \
+	    echo "error: the HTML checks need Java and npm. Install them: sudo apt-get install default-jre-headless npm"; exit 1; \
+	  fi; }
+	@test -f $(VNU_JAR) || npm install --silent --no-save --no-audit --no-fund --prefix .local/vnu vnu-jar@$(VNU_VERSION)
+
+test: lint browser validator
 	$(WITH_TEST_SERVICES) sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest $(PYTEST_ARGS)'
 
 bench: install

@@ -1,18 +1,32 @@
-"""`make bench-browse`: server time of the job-search page at a million postings.
+"""`make bench-browse`: the job-search page at a million postings, alone and under load.
 
 Uses its own PostgreSQL and Redis under .local/bench/ (never the `make run` data), seeded once
-with BENCH_POSTINGS postings (default 1,000,000) and tagged; later runs reuse it. Each query
-pattern is requested through Django's test client (the whole response: filters, count,
-facets, page, template), single client, after warm-up; p50 and p95 are printed per pattern.
+with BENCH_POSTINGS postings (default 1,000,000) and tagged; later runs reuse it. Five parts,
+each printed as it finishes (BENCH_PARTS=patterns,api,posting,random,concurrent picks some):
+
+- patterns: ten fixed query patterns through Django's test client in this process (the whole
+  response: filters, count, facets, page, template), single client, after warm-up; p50/p95.
+- api: GET /api/v1/jobs/ for the same patterns, and a cursor five pages into a broad query.
+- posting: the posting page, each posting's first view and a repeat view.
+- random: BENCH_SEARCHES (500) random searches over the whole filter space
+  (jobboard.search_queries, fixed seed) one after another, over HTTP to gunicorn started as
+  `make run` starts it.
+- concurrent: BENCH_CLIENTS (8) clients sending random searches (other seeds) for
+  BENCH_SECONDS (20) to the same gunicorn: searches/s, percentiles and errors.
+
+For the random parts: p50/p95/p99/max, errors, and the slowest 1% with their query strings.
 """
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import os
 import statistics
+import subprocess
 import sys
+import threading
 import time
 from urllib.parse import urlencode
 
@@ -21,17 +35,27 @@ from jobboard.localservices import LOCAL_DIR, LocalServices, free_port
 N = int(os.environ.get("BENCH_POSTINGS", "1000000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 WARMUP = 5
+SEARCHES = int(os.environ.get("BENCH_SEARCHES", "500"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+PARTS = os.environ.get("BENCH_PARTS", "patterns,api,posting,random,concurrent").split(",")
+SEED = 12  # the random searches; the concurrent clients use SEED + 1, SEED + 2, ...
+WARMUP_SEED = 99
 
 
 def _setup_database() -> None:
     from django.core.management import call_command
 
+    from jobboard.celery import app as celery_app
     from postings.models import Posting
     from postings.tagging.services import postings_tag
     from skills.extraction import Taxonomy
     from skills.services import taxonomy_load
 
+    # Services enqueue tasks by name: the app must know them outside a worker too.
+    celery_app.loader.import_default_modules()
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # gunicorn serves them
     call_command("load_exchange_rates", stdout=io.StringIO())
     taxonomy_load(taxonomy=Taxonomy.load())
     have = Posting.objects.count()
@@ -116,52 +140,200 @@ def _time(client, path: str, params: dict) -> list[float]:
     return sorted(times)
 
 
+def _percentile(times: list[float], share: float) -> float:
+    """The nearest-rank percentile of sorted `times`."""
+    return times[max(0, min(len(times), -int(-len(times) * share // 1)) - 1)]
+
+
 def _p95(times: list[float]) -> float:
-    return times[max(0, int(len(times) * 0.95) - 1)]
+    return _percentile(times, 0.95)
 
 
-def run() -> dict:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings")
-    django.setup()
+def _patterns_part(client, patterns: dict[str, dict], figures: dict) -> None:
     from django.http import QueryDict
-    from django.test import Client
 
-    from postings.models import Posting
     from postings.search import search_postings
 
-    _setup_database()
-    terms = _terms()
-    # Not the test environment: its template instrumentation (copying every context for
-    # the test's inspection) costs time a real server does not spend.
-    client = Client(SERVER_NAME="127.0.0.1")
-    figures = {}
     width = 38
     print(f"{'pattern':<{width}} {'p50 ms':>8} {'p95 ms':>8}   results")
-    for name, params in _patterns(terms).items():
+    for name, params in patterns.items():
         times = _time(client, "/jobs/", params)
         result = search_postings(QueryDict(urlencode(params, doseq=True)))
         count = f"{result.count:,}{'+' if result.count_capped else ''}"
         p50, p95 = statistics.median(times), _p95(times)
         figures[name] = {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "results": count}
         print(f"{name:<{width}} {p50:>8.1f} {p95:>8.1f}   {count}", flush=True)
+
+
+def _posting_part(client, figures: dict) -> None:
+    from postings.models import Posting
+
+    width = 38
     # Each of RUNS postings is viewed twice: the first view also fills what the page keeps
     # per posting (its rendered description and its choice of similar roles), the second is
-    # the warm figure the target is about. Both are reported.
+    # the warm figure. Both are reported, and the target is about both.
     ids = list(Posting.objects.visible().order_by("?").values_list("id", flat=True)[:RUNS])
     first, again = [], []
     for posting in Posting.objects.filter(id__in=ids):
         for times in (first, again):
             started = time.perf_counter()
-            client.get(posting.get_absolute_url())
+            response = client.get(posting.get_absolute_url())
             times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (posting.pk, response.status_code)
     for name, times in (("posting page, first view", first), ("posting page", again)):
         times.sort()
         p50, p95 = statistics.median(times), _p95(times)
         figures[name] = {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1)}
-        print(f"{name:<{width}} {p50:>8.1f} {p95:>8.1f}")
-    figures |= api_figures(client, _patterns(terms), width)
+        print(f"{name:<{width}} {p50:>8.1f} {p95:>8.1f}", flush=True)
+
+
+class _Gunicorn:
+    """The web server as `make run` starts it (the same command and worker settings)."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        from jobboard.runlocal import web_command
+
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            web_command(self.port, access_log=False), env=env, stdout=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while _fetch(self.port, "/static/img/icon.svg")[1] is not None:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def _fetch(port: int, path: str) -> tuple[float, str | None]:
+    """(milliseconds to the whole answer, None) for a 200; else (..., the error)."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        error = None if response.status == 200 else f"HTTP {response.status}"
+    except OSError as exc:
+        error = type(exc).__name__
+    finally:
+        connection.close()
+    return (time.perf_counter() - started) * 1000, error
+
+
+def _report(name: str, timed: list[tuple[float, str]], errors: list[str], figures: dict,
+            seconds: float | None = None) -> None:  # fmt: skip
+    times = sorted(ms for ms, _ in timed) or [float("nan")]
+    figure = {
+        "searches": len(timed) + len(errors),
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(_percentile(times, 0.95), 1),
+        "p99_ms": round(_percentile(times, 0.99), 1),
+        "max_ms": round(times[-1], 1),
+        "errors": len(errors),
+    }
+    line = (f"{name}: {figure['searches']} searches, p50 {figure['p50_ms']} ms, "
+            f"p95 {figure['p95_ms']} ms, p99 {figure['p99_ms']} ms, max {figure['max_ms']} ms, "
+            f"{len(errors)} errors")  # fmt: skip
+    if seconds:
+        figure["searches_per_s"] = round(len(timed) / seconds, 1)
+        line += f", {figure['searches_per_s']} searches/s"
+    print(line)
+    slowest = sorted(timed, reverse=True)[: max(1, len(timed) // 100)]
+    print(f"  slowest 1% ({len(slowest)}):")
+    for ms, query in slowest:
+        print(f"  {ms:8.1f} ms  /jobs/?{query}")
+    for error in sorted(set(errors))[:10]:
+        print(f"  error: {error}")
+    figure["slowest"] = [{"ms": round(ms, 1), "query": query} for ms, query in slowest]
+    figures[name] = figure
+    sys.stdout.flush()
+
+
+def _random_part(server: _Gunicorn, vocab, figures: dict) -> None:
+    from jobboard.search_queries import query_string, random_searches
+
+    for search in random_searches(vocab, seed=WARMUP_SEED, count=50):
+        _fetch(server.port, f"/jobs/?{query_string(search)}")
+    timed, errors = [], []
+    for search in random_searches(vocab, seed=SEED, count=SEARCHES):
+        query = query_string(search)
+        ms, error = _fetch(server.port, f"/jobs/?{query}")
+        if error:
+            errors.append(f"{error}: /jobs/?{query}")
+        else:
+            timed.append((ms, query))
+    _report("random searches, one client", timed, errors, figures)
+
+
+def _concurrent_part(server: _Gunicorn, vocab, figures: dict) -> None:
+    from jobboard.search_queries import endless_searches, query_string
+
+    timed: list[tuple[float, str]] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + SECONDS
+
+    def client(seed: int) -> None:
+        for search in endless_searches(vocab, seed=seed):
+            if time.monotonic() >= stop_at:
+                return
+            query = query_string(search)
+            ms, error = _fetch(server.port, f"/jobs/?{query}")
+            with lock:
+                if error:
+                    errors.append(f"{error}: /jobs/?{query}")
+                else:
+                    timed.append((ms, query))
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(SEED + 1 + i,)) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    _report(f"random searches, {CLIENTS} clients", timed, errors, figures, seconds=elapsed)
+
+
+def run(env: dict[str, str]) -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobboard.settings")
+    django.setup()
+    from django.test import Client
+
+    from jobboard.search_queries import vocabulary_from_database
+    from postings.models import Posting
+
+    _setup_database()
+    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} at the start")
+    # Not the test environment: its template instrumentation (copying every context for
+    # the test's inspection) costs time a real server does not spend.
+    client = Client(SERVER_NAME="127.0.0.1")
+    figures: dict = {}
+    if "patterns" in PARTS or "api" in PARTS:
+        patterns = _patterns(_terms())
+    if "patterns" in PARTS:
+        _patterns_part(client, patterns, figures)
+    if "api" in PARTS:
+        figures |= api_figures(client, patterns, 38)
+    if "posting" in PARTS:
+        _posting_part(client, figures)
+    if "random" in PARTS or "concurrent" in PARTS:
+        vocab = vocabulary_from_database(sample_percent=0.5 if N > 50_000 else None)
+        server = _Gunicorn(env)
+        try:
+            if "random" in PARTS:
+                _random_part(server, vocab, figures)
+            if "concurrent" in PARTS:
+                _concurrent_part(server, vocab, figures)
+        finally:
+            server.stop()
+    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} at the end")
     print(json.dumps({"postings": Posting.objects.count(), "figures": figures}))
     return figures
 
@@ -196,7 +368,7 @@ def main() -> int:
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("API_ANON_RATE", "1000000/min")  # time the API, not its throttle
     try:
-        run()
+        run({**os.environ})
     finally:
         services.stop_started()
     return 0

@@ -41,13 +41,20 @@ def _prepare(env: dict[str, str]) -> None:
     _manage(env, "load_demo")
 
 
+def web_command(port: int, *, access_log: bool = True) -> list[str]:
+    """The web server `make run` starts (`make bench-browse` times this very command); its
+    worker settings are in jobboard.gunicorn_conf, shared with docker-compose."""
+    command = [
+        PYTHON, "-m", "gunicorn", "jobboard.wsgi", "--config", "python:jobboard.gunicorn_conf",
+        "--bind", f"127.0.0.1:{port}",
+    ]  # fmt: skip
+    return command + (["--access-logfile", "-"] if access_log else [])
+
+
 def _processes(port: int) -> dict[str, list[str]]:
     """The three processes, each restarted by jobboard.respawn if it dies."""
     commands = {
-        "web": [
-            PYTHON, "-m", "gunicorn", "jobboard.wsgi", "--config", "python:jobboard.gunicorn_conf",
-            "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
-        ],
+        "web": web_command(port),
         "worker": [
             PYTHON, "-m", "celery", "-A", "jobboard", "worker",
             "--loglevel", "INFO", "--concurrency", "2", "--hostname", "worker@%h",

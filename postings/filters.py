@@ -1,18 +1,27 @@
 """The job-search query string: what each parameter means, and what a bad value does.
 
+The one definition of "which roles match these filters", for every door: the search page,
+the API, feeds and alerts call `parse_search` and get the validated parameters, the notices,
+the FilterSet and `ParsedSearch.postings()` (the matching visible postings in the chosen
+order, plain ORM). The page adds counts and facets on top (postings.search).
+
 Every parameter is validated on its own. A bad value (an unknown skill, `salary_min=abc`, a
 5,000-character `q`) is dropped with a notice the page shows, and the rest still applies.
+What a seeker types is read kindly: a skill's name or alias in "Another skill", a country's
+name, a text word that is also a skill ("k8s" finds roles tagged Kubernetes too).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -25,13 +34,20 @@ from postings.models import (
     Workplace,
     remote_codes_for,
 )
-from salaries.geography import COUNTRY_NAMES
-from skills.services import SkillIndex
+from salaries.geography import COUNTRY_NAMES, country_from_text, country_suggestion
+from skills.extraction import normalize
+from skills.services import SkillIndex, SkillRef
 
 MAX_QUERY_LENGTH = 200
+# No result set is paged further than this (search.COUNT_CAP / search.PAGE_SIZE): a larger
+# page number is read as "the last page", so no value reaches PostgreSQL out of range.
+MAX_PAGE = 500
 POSTED_WITHIN = [(1, "Last 24 hours"), (3, "Last 3 days"), (7, "Last week"), (30, "Last month")]
 MATCH_CHOICES = [("any", "any of them"), ("all", "all of them")]
 SORT_CHOICES = [("newest", "Newest"), ("relevance", "Relevance"), ("salary", "Highest pay")]
+# A city of fewer letters than a trigram is compared whole: `LIKE '%ny%'` cannot use the
+# trigram index and would read every posting.
+_SHORTEST_CITY_PART = 3
 
 
 class _SkillSlugsField(forms.MultipleChoiceField):
@@ -76,7 +92,10 @@ class PostingFilter(django_filters.FilterSet):
         label="Employment",
         choices=EmploymentType.choices,
     )
-    country = django_filters.CharFilter(method="filter_country", label="Country", max_length=2)
+    # Codes only here: parse_search turns names ("Germany", "UK") into codes first.
+    country = django_filters.ChoiceFilter(
+        method="filter_country", label="Country", choices=sorted(COUNTRY_NAMES.items())
+    )
     location = django_filters.CharFilter(method="filter_location", label="City", max_length=100)
     visa = django_filters.ChoiceFilter(
         method="filter_visa", label="Visa sponsorship", choices=[("1", "Offers visa sponsorship")]
@@ -124,8 +143,7 @@ class PostingFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        query = SearchQuery(value, search_type="websearch", config="english")
-        return queryset.filter(Q(search_vector=query) | Q(company_id__in=self._companies(value)))
+        return queryset.filter(text_condition(value, self.skill_index, self._companies(value)))
 
     def _companies(self, value: str) -> list[int]:
         # Kept per instance: qs and qs_without both filter on q, with one lookup.
@@ -149,7 +167,12 @@ class PostingFilter(django_filters.FilterSet):
         )
 
     def filter_location(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(city__icontains=value.strip()) if value.strip() else queryset
+        value = value.strip()
+        if not value:
+            return queryset
+        if len(value) < _SHORTEST_CITY_PART:
+            return queryset.filter(city__iexact=value)
+        return queryset.filter(city__icontains=value)
 
     def filter_visa(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(visa_sponsorship=True)
@@ -160,6 +183,85 @@ class PostingFilter(django_filters.FilterSet):
     def filter_company(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(company__slug=value)
 
+
+# ---------------------------------------------------------------------------------------------
+# Text that is also a skill
+# ---------------------------------------------------------------------------------------------
+
+# websearch syntax a seeker may use: "phrases", -exclusions and `or`. A text using any of it
+# is searched as written; plain words are also looked up as skills.
+_OPERATORS = re.compile(r'"|(^|\s)-|(^|\s)or(\s|$)', re.IGNORECASE)
+_LONGEST_ALIAS_WORDS = 4
+
+
+@dataclass(frozen=True)
+class SkillWord:
+    """Words of a text search that name a skill: they also find postings tagged with it."""
+
+    text: str
+    skill: SkillRef
+
+
+def skill_words(text: str, skills: SkillIndex) -> tuple[list[SkillWord], str]:
+    """The runs of words in `text` that are a skill's name or alias, longest first, and the
+    words left over. Aliases that mean a skill only near technical words ("R", "Go") and
+    texts written with search operators are left as text."""
+    if _OPERATORS.search(text):
+        return [], text
+    words = text.split()
+    found, rest, i = [], [], 0
+    while i < len(words):
+        for n in range(min(_LONGEST_ALIAS_WORDS, len(words) - i), 0, -1):
+            phrase = " ".join(words[i : i + n])
+            key = normalize(phrase)
+            if key in skills.plain_keys:
+                ref = skills.by_id.get(skills.by_key[key])
+                if ref is not None and ref.is_active:
+                    found.append(SkillWord(phrase, ref))
+                    i += n
+                    break
+        else:
+            rest.append(words[i])
+            i += 1
+    return found, " ".join(rest)
+
+
+def _words_query(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config="english")
+
+
+def text_condition(text: str, skills: SkillIndex, company_ids: list[int]) -> Q:
+    """Postings matching a text search: every word in the title or description (a word that
+    names a skill may instead be a tag of that skill or of one below it), or the whole text
+    in the company's name."""
+    found, rest = skill_words(text, skills)
+    if not found:
+        words = Q(search_vector=_words_query(text))
+    else:
+        words = Q(search_vector=_words_query(rest)) if rest else Q()
+        for word in found:
+            words &= Q(search_vector=_words_query(word.text)) | Q(
+                skill_ids__overlap=skills.with_descendants(word.skill.slug)
+            )
+    return words | Q(company_id__in=company_ids) if company_ids else words
+
+
+def relevance(text: str, skills: SkillIndex) -> SearchRank:
+    """How well a posting matches a text search: PostgreSQL's rank of the words (the title
+    weighs most), plus a little for each skill the text names that the posting is tagged
+    with, so a role tagged Kubernetes ranks for "k8s" even if it says "Kubernetes"."""
+    rank = SearchRank(F("search_vector"), _words_query(text))
+    for word in skill_words(text, skills)[0]:
+        tagged = Q(skill_ids__overlap=skills.with_descendants(word.skill.slug))
+        rank = rank + Case(
+            When(tagged, then=Value(0.1)), default=Value(0.0), output_field=FloatField()
+        )
+    return rank
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation: the query string as a seeker sends it
+# ---------------------------------------------------------------------------------------------
 
 # What a bad value of each parameter is called in the notice the page shows.
 PARAM_LABELS = {
@@ -181,43 +283,182 @@ PARAM_LABELS = {
 }
 
 
-def validate_params(
-    data: QueryDict, *, skills: SkillIndex, errors: dict[str, list[str]] | None = None
-) -> tuple[QueryDict, list[str], PostingFilter]:
-    """Drop each bad parameter value from `data`; return what is left, a notice for each
-    dropped value in words a seeker understands, and the filter of what is left.
+class SortPageForm(forms.Form):
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+    page = forms.IntegerField(min_value=1, required=False)
 
-    The page shows the notices and searches with the rest. The API (postings.api) answers
-    400 instead: it passes `errors`, which gets the same findings per parameter name.
-    """
+
+@dataclass
+class Suggestion:
+    """A change the page offers as a link: "Did you mean PyTorch?"."""
+
+    text: str
+    params: QueryDict
+    count: int | None = None  # how many roles it finds, when known
+    estimated: bool = False
+
+    @property
+    def query(self) -> str:
+        params = self.params.copy()
+        params.pop("page", None)
+        return params.urlencode()
+
+
+@dataclass
+class ParsedSearch:
+    """A validated search, the same for every door (page, API, feed, alert)."""
+
+    params: QueryDict  # what is kept: skill names as slugs, country names as codes
+    notices: list[str]  # one for each value dropped, in words a seeker understands
+    filter: PostingFilter
+    sort: str
+    page: int
+    skills: SkillIndex
+    suggestions: list[Suggestion] = field(default_factory=list)
+    # Words of the text search that also found postings tagged with a skill.
+    skill_words: list[SkillWord] = field(default_factory=list)
+    # The same findings as the notices, per filter parameter, for a door that refuses a bad
+    # value instead of ignoring it (the API answers 400 with them).
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.params.get("q", "").strip()
+
+    def postings(self) -> QuerySet:
+        """Every visible posting matching the search, in its order: for doors that page by
+        themselves (an API, a feed). The page ranks relevance among the newest matches only
+        (postings.search); here it ranks every match."""
+        queryset = self.filter.qs
+        if self.sort == "salary":
+            return queryset.order_by(F("pay_max_usd").desc(nulls_last=True), "-id")
+        if self.sort == "relevance":
+            return queryset.annotate(rank=relevance(self.text, self.skills)).order_by(
+                "-rank", "-published_at", "-id"
+            )
+        return queryset.order_by("-published_at", "-id")
+
+
+def parse_search(data: QueryDict, *, skills: SkillIndex) -> ParsedSearch:
+    """Drop each bad parameter value from `data`, with a notice (and a suggestion where one
+    is near), and build the filter of what is left."""
     clean = data.copy()
     notices: list[str] = []
-    found = errors if errors is not None else {}
-    wanted = clean.getlist("skills")
-    unknown = [s for s in wanted if s not in skills.by_slug]
-    if unknown:
-        clean.setlist("skills", [s for s in wanted if s in skills.by_slug])
-        notices += [f"Ignored the skill “{s[:60]}”: it is not one we know." for s in unknown]
-        found["skills"] = [f"“{s[:60]}” is not a skill we know." for s in unknown]
-    country = clean.get("country", "").strip().upper()
-    if country:
-        if country in COUNTRY_NAMES:
-            clean["country"] = country
-        else:
-            clean.pop("country")
-            notices.append(f"Ignored the country “{country[:20]}”: use a two-letter ISO code.")
-            found["country"] = [f"“{country[:20]}” is not a two-letter ISO country code."]
+    suggestions: list[Suggestion] = []
+    errors: dict[str, list[str]] = {}
+    _read_skills(clean, skills, notices, suggestions, errors)
+    _read_country(clean, notices, suggestions, errors)
     checked = PostingFilter(clean, queryset=Posting.objects.visible(), skills=skills)
     if not checked.form.is_valid():
         for name, messages in checked.form.errors.items():
             clean.pop(name, None)
-            label = PARAM_LABELS.get(name, name)
-            notices.append(f"Ignored the {label}: {messages[0].rstrip('.')}.")
-            found.setdefault(name, []).extend(messages)
+            notices.append(_ignored(name, messages))
+            errors.setdefault(name, []).extend(messages)
         checked = PostingFilter(clean, queryset=Posting.objects.visible(), skills=skills)
-    return clean, notices, checked
+    sort_page = SortPageForm(clean)
+    sort_page.is_valid()
+    for name, messages in sort_page.errors.items():
+        notices.append(_ignored(name, messages))
+        clean.pop(name, None)
+    text = clean.get("q", "").strip()
+    sort = sort_page.cleaned_data.get("sort") or ("relevance" if text else "newest")
+    if sort == "relevance" and not text:
+        sort = "newest"
+    page = min(sort_page.cleaned_data.get("page") or 1, MAX_PAGE)
+    return ParsedSearch(
+        params=clean,
+        notices=notices,
+        filter=checked,
+        sort=sort,
+        page=page,
+        skills=skills,
+        suggestions=suggestions,
+        skill_words=skill_words(text, skills)[0] if text else [],
+        errors=errors,
+    )
 
 
-class SortPageForm(forms.Form):
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
-    page = forms.IntegerField(min_value=1, required=False)
+def _ignored(name: str, errors: list[str]) -> str:
+    return f"Ignored the {PARAM_LABELS.get(name, name)}: {errors[0].rstrip('.')}."
+
+
+def validate_params(
+    data: QueryDict, *, skills: SkillIndex, errors: dict[str, list[str]] | None = None
+) -> tuple[QueryDict, list[str], PostingFilter]:
+    """parse_search as a tuple: (what is kept, the notices, the filter of what is kept).
+
+    The page shows the notices and searches with the rest. The API (postings.api) answers
+    400 instead: it passes `errors`, which gets the same findings per filter parameter.
+    """
+    parsed = parse_search(data, skills=skills)
+    if errors is not None:
+        errors.update(parsed.errors)
+    return parsed.params, parsed.notices, parsed.filter
+
+
+def _read_skills(
+    clean: QueryDict,
+    skills: SkillIndex,
+    notices: list[str],
+    suggestions: list[Suggestion],
+    errors: dict[str, list[str]],
+) -> None:
+    """Slugs stay; names and aliases ("PyTorch", "k8s") become slugs; empty values (the
+    "Another skill" box left empty) are dropped silently; others with a notice."""
+    kept: list[str] = []
+    for value in clean.getlist("skills"):
+        if not value.strip():
+            continue
+        ref = skills.resolve(value.strip())
+        if ref is not None:
+            if ref.slug not in kept:
+                kept.append(ref.slug)
+            continue
+        shown = value.strip()[:60]
+        near = skills.suggest(value)
+        guess = f" Did you mean {near[0].name}?" if near else ""
+        errors.setdefault("skills", []).append(f"“{shown}” is not a skill we know.{guess}")
+        if near:
+            notices.append(f"Ignored the skill “{shown}”: it is not one we know.{guess}")
+            changed = clean.copy()
+            changed.setlist(
+                "skills",
+                [near[0].slug if v == value else v for v in clean.getlist("skills") if v.strip()],
+            )
+            suggestions.append(Suggestion(f"Search for {near[0].name}", changed))
+        else:
+            notices.append(f"Ignored the skill “{shown}”: it is not one we know.")
+    if "skills" in clean:
+        clean.setlist("skills", kept)
+        if not kept:
+            del clean["skills"]
+
+
+def _read_country(
+    clean: QueryDict,
+    notices: list[str],
+    suggestions: list[Suggestion],
+    errors: dict[str, list[str]],
+) -> None:
+    text = clean.get("country", "").strip()
+    if not text:
+        clean.pop("country", None)
+        return
+    code = country_from_text(text)
+    if code is not None:
+        clean["country"] = code
+        return
+    clean.pop("country")
+    near = country_suggestion(text)
+    guess = f" Did you mean {COUNTRY_NAMES[near]}?" if near else ""
+    errors["country"] = [f"“{text[:40]}” is not a country we know.{guess}"]
+    if near:
+        notices.append(
+            f"Ignored the country “{text[:40]}”: it is not one we know. "
+            f"Did you mean {COUNTRY_NAMES[near]}?"
+        )
+        changed = clean.copy()
+        changed["country"] = near
+        suggestions.append(Suggestion(f"Search in {COUNTRY_NAMES[near]}", changed))
+    else:
+        notices.append(f"Ignored the country “{text[:40]}”: it is not one we know.")

@@ -9,13 +9,13 @@ depend on which of those paths it takes, never on the size of the result.
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
@@ -25,11 +25,14 @@ from django.utils import timezone
 from postings.filters import (
     PARAM_LABELS,
     POSTED_WITHIN,
+    ParsedSearch,
     PostingFilter,
-    SortPageForm,
-    validate_params,
+    SkillWord,
+    Suggestion,
+    parse_search,
+    relevance,
 )
-from postings.models import EmploymentType, Posting, RoleFamily, Seniority, Workplace
+from postings.models import EmploymentType, Posting, RoleFamily, Seniority, Status, Workplace
 from postings.models import postings as posting_models
 from skills.services import SkillIndex, skill_index
 
@@ -50,6 +53,10 @@ CUTOFF_RANK = 12
 # The unfiltered page's count and facets are the same for everyone: kept this long.
 UNFILTERED_TTL = 60
 _UNFILTERED_KEY = "search:unfiltered:v2:{}"
+# A page of a broad result set is found by walking the sort key's index when that passes at
+# most this many postings (see _walk_is_short), else from a range the sample gives.
+WALK_ROWS = 20_000
+WALK_ROWS_WITH_TEXT = 2_000
 
 # Facets over plain columns: (query parameter, column, choices).
 COLUMN_FACETS = [
@@ -93,6 +100,10 @@ class SearchResult:
     notices: list[str] = field(default_factory=list)
     left_out_without_pay: int | None = None
     left_out_estimated: bool = False
+    # Links to nearby searches: a spelling fixed, or (with no results) a filter dropped.
+    suggestions: list[Suggestion] = field(default_factory=list)
+    skill_words: list[SkillWord] = field(default_factory=list)
+    default_sort: str = "newest"
 
     @property
     def has_next(self) -> bool:
@@ -101,19 +112,10 @@ class SearchResult:
 
 def search_postings(data: QueryDict) -> SearchResult:
     skills = skill_index()
-    params, notices, checked = validate_params(data, skills=skills)
-    sort_page = SortPageForm(params)
-    sort_page.is_valid()
-    for name, errors in sort_page.errors.items():
-        notices.append(f"Ignored the {PARAM_LABELS[name]}: {errors[0].rstrip('.')}.")
-        params.pop(name, None)
-    has_q = bool(params.get("q", "").strip())
-    sort = sort_page.cleaned_data.get("sort") or ("relevance" if has_q else "newest")
-    if sort == "relevance" and not has_q:
-        sort = "newest"
-    page = sort_page.cleaned_data.get("page") or 1
+    parsed = parse_search(data, skills=skills)
+    params, notices, checked = parsed.params, parsed.notices, parsed.filter
+    sort, page = parsed.sort, parsed.page
 
-    postings = checked.qs
     if _is_filtered(params):
         window = _window(sort, page)
         summary = _summarize(params, skills, checked, window=window)
@@ -129,12 +131,11 @@ def search_postings(data: QueryDict) -> SearchResult:
     if summary.ids is not None and sort != "relevance" and summary.ids_page == page:
         results = Posting.objects.listed(summary.ids)  # a counted set came with its page
     else:
-        ordered = _ordered(postings, sort, params.get("q", ""), summary)
-        start = (page - 1) * PAGE_SIZE
-        # A result shows no description: not fetching it saves reading it out of line.
-        page_rows = ordered.select_related("company").defer("description")
-        results = list(page_rows[start : start + PAGE_SIZE])
+        results = _page(parsed, summary, page)
 
+    suggestions = list(parsed.suggestions)
+    if not results and _is_filtered(params):
+        suggestions += _nearest_changes(parsed)
     return SearchResult(
         params=params,
         postings=results,
@@ -150,6 +151,9 @@ def search_postings(data: QueryDict) -> SearchResult:
         notices=notices,
         left_out_without_pay=summary.left_out_without_pay,
         left_out_estimated=summary.left_out_estimated,
+        suggestions=suggestions,
+        skill_words=parsed.skill_words,
+        default_sort="relevance" if parsed.text else "newest",
     )
 
 
@@ -168,8 +172,10 @@ class _Summary:
     # a page of them (ids_page), or for sort=relevance the RANK_CANDIDATES newest.
     ids: list[int] | None = None
     ids_page: int | None = None
-    # When they were not, a published_at the newest RANK_CANDIDATES very probably all reach.
-    newest_cutoff: datetime | None = None
+    # When they were not: a value of the window's order (published_at, or pay for
+    # sort=salary) that the rows the window asks for very probably all reach (see
+    # _Window.sample_rank), so the page is read from a narrow range instead of a walk.
+    cutoff: datetime | int | None = None
 
 
 def _summarize(
@@ -188,12 +194,11 @@ def _summarize(
     postings, else the results alone are and the wider counts are estimated: a set of more
     than COUNT_CAP postings is described by estimates.
     """
-    conditions = _conditions(params)
-    postings = checked.qs
+    postings = checked.qs  # validates the form too
+    conditions = _conditions(params, checked.form.cleaned_data)
     wide = checked.qs_without(*(c.param for c in conditions))
     members = [(p, c) for p, c, _ in COLUMN_FACETS if not params.getlist(p)]
-    relevance = window is not None and window.page is None
-    sample = _tally(wide.in_sample(), conditions, members, cutoff=CUTOFF_RANK if relevance else 0)
+    sample = _tally(wide.in_sample(), conditions, members, cutoff=window)
     main = wider = None  # exact tallies, when there are any
     if not _surely_over(sample.total, COUNT_CAP):
         # The wider set is only worth reading whole when the sample expects it to fit.
@@ -226,11 +231,10 @@ def _summarize(
         )
     left_out, left_out_estimated = None, False
     if any(c.param == "salary_min" for c in conditions):
+        # Counted exactly only with the wider set: counting them apart would read every
+        # match of the other filters (a common word: hundreds of thousands).
         if wider is not None:
             left_out = wider.left_out
-        elif main is not None:  # a narrow search: worth counting exactly
-            without_pay = checked.qs_without("salary_min")
-            left_out = without_pay.filter(pay_max_usd__isnull=True)[: COUNT_CAP + 1].count()
         else:
             left_out, left_out_estimated = _estimate(sample.left_out * every), True
     posted_counts, posted_estimated = counts.pop("posted_within")
@@ -253,9 +257,36 @@ def _summarize(
         left_out_without_pay=left_out,
         left_out_estimated=left_out_estimated,
         ids=main.ids if main is not None and window is not None else None,
-        ids_page=window.page if window is not None else None,
-        newest_cutoff=sample.newest_cutoff if main is None else None,
+        # A page past the last is answered with the last (the statement clamps its offset).
+        ids_page=(
+            min(window.page, max(1, math.ceil(main.total / PAGE_SIZE)))
+            if main is not None and window is not None and window.page is not None
+            else None
+        ),
+        cutoff=(
+            sample.cutoff
+            if main is None and not _walk_is_short(sample, window, text=bool(params.get("q")))
+            else None
+        ),
     )
+
+
+def _walk_is_short(sample: _Tally, window: _Window | None, *, text: bool) -> bool:
+    """Whether walking the sort key's index to the window's last row passes few postings.
+
+    When that is at most WALK_ROWS (fewer with a text search: each row passed reads its
+    search document out of line), the walk is the cheapest way (a common word: 40 rows for
+    page one); when it is not, the sample's cutoff bounds the rows read instead. The walk
+    is measured, not guessed from the results' share: interns are 5% of postings but far
+    fewer among the best paid, so "interns by highest pay" walks 300,000 rows.
+    """
+    if window is None or sample.walk is None:
+        return False
+    # The sample measured the walk to its cutoff row (beyond the window's last row, with
+    # room to spare): not scaled down to the window, as results need not be spread evenly
+    # along the walk (the best-paid interns are a thin tail).
+    walk = sample.walk * posting_models.SAMPLE_EVERY
+    return walk <= (WALK_ROWS_WITH_TEXT if text else WALK_ROWS)
 
 
 def _surely_over(sampled: int, cap: int) -> bool:
@@ -281,7 +312,7 @@ class _Condition:
     column: str | None = None  # a facet column, counted without this filter (see _tally)
 
 
-def _conditions(params: QueryDict) -> list[_Condition]:
+def _conditions(params: QueryDict, cleaned: dict) -> list[_Condition]:
     # The same tests as PostingFilter's for these parameters (`column IN values`,
     # `pay_max_usd >= salary_min`, `published_at >= now - days`);
     # tests/postings/test_search.py holds the two to the same answers.
@@ -291,11 +322,11 @@ def _conditions(params: QueryDict) -> list[_Condition]:
         if values:
             typed = [True] if param == "visa" else values
             conditions.append(_Condition(param, f"{column} = ANY(%s)", (typed,), column))
-    if params.get("salary_min"):
-        minimum = Decimal(params["salary_min"])
+    if cleaned.get("salary_min") is not None:
+        minimum = cleaned["salary_min"]
         conditions.append(_Condition("salary_min", "pay_max_usd >= %s", (minimum,)))
-    if params.get("posted_within"):
-        since = timezone.now() - timedelta(days=int(params["posted_within"]))
+    if cleaned.get("posted_within"):
+        since = timezone.now() - timedelta(days=cleaned["posted_within"])
         conditions.append(_Condition("posted_within", "published_at >= %s", (since,)))
     return conditions
 
@@ -309,7 +340,8 @@ class _Tally:
     skill_every: int = 1
     left_out: int = 0
     ids: list[int] = field(default_factory=list)
-    newest_cutoff: datetime | None = None
+    cutoff: datetime | int | None = None
+    walk: int | None = None  # sampled postings a walk to the cutoff would pass
 
 
 @dataclass(frozen=True)
@@ -321,11 +353,25 @@ class _Window:
     offset: int
     limit: int
     page: int | None  # the page these ids are; None: relevance candidates
+    key: str = "published_at"  # the column `order` sorts by first (descending)
+
+    def sample_rank(self) -> int:
+        """Which sampled match bounds the rows this window asks for, with room to spare.
+
+        The window's last row is row offset + limit of the results; about a SAMPLE_EVERY-th
+        of the rows before it are in the sample, a Poisson count m. Taking the sampled
+        match at m + 4 sqrt(m) + 4 leaves the range short about once in ten thousand
+        windows, which are then read the slow way. Relevance keeps CUTOFF_RANK.
+        """
+        if self.page is None:
+            return CUTOFF_RANK
+        m = (self.offset + self.limit) / posting_models.SAMPLE_EVERY
+        return math.ceil(m + SURE_SIGMAS * math.sqrt(m) + 4)
 
 
 _ORDERS = {
-    "newest": ("published_at DESC, id DESC", ()),
-    "salary": ("pay_max_usd DESC NULLS LAST, id DESC", ("pay_max_usd",)),
+    "newest": ("published_at DESC, id DESC", (), "published_at"),
+    "salary": ("pay_max_usd DESC NULLS LAST, id DESC", ("pay_max_usd",), "pay_max_usd"),
 }
 
 
@@ -334,8 +380,8 @@ def _window(sort: str, page: int) -> _Window:
     so a counted result set never needs a second, possibly long, walk for its page."""
     if sort == "relevance":
         return _Window(_ORDERS["newest"][0], (), 0, RANK_CANDIDATES, None)
-    order, columns = _ORDERS[sort]
-    return _Window(order, columns, (page - 1) * PAGE_SIZE, PAGE_SIZE, page)
+    order, columns, key = _ORDERS[sort]
+    return _Window(order, columns, (page - 1) * PAGE_SIZE, PAGE_SIZE, page, key)
 
 
 def _tally(
@@ -345,7 +391,7 @@ def _tally(
     *,
     limit: int | None = None,
     window: _Window | None = None,
-    cutoff: int = 0,
+    cutoff: _Window | None = None,
 ) -> _Tally:
     """One statement over the rows of `postings` (at most `limit` of them): how many there
     are; how many of them meet all `conditions` (the results), and among those the count
@@ -356,13 +402,15 @@ def _tally(
     Without a limit (the sample) skills are counted on every k-th result only, k chosen so
     that about SKILL_SAMPLE_ROWS rows are unnested: enough for estimates given to two
     significant figures, and a bound on the cost. With a limit, `window` asks for some of the
-    results' ids in order; without, `cutoff` for the published_at of the `cutoff`-th newest.
+    results' ids in order; without, `cutoff` for the value of its order key at its sample
+    rank (_Window.sample_rank).
     """
     columns = [column for _, column in members]
     columns += [c.column for c in conditions if c.column]
     columns += ["pay_max_usd"] if any(c.param == "salary_min" for c in conditions) else []
-    if window is not None and limit:
-        columns += [c for c in window.columns if c not in columns]
+    for asked in (window, cutoff):
+        if asked is not None:
+            columns += [c for c in asked.columns if c not in columns]
     rows = postings.order_by().values("id", "published_at", *columns, "skill_ids")
     inner, inner_args = (rows[:limit] if limit else rows).query.sql_with_params()
 
@@ -428,16 +476,32 @@ def _tally(
         skill_args,
     ))  # fmt: skip
     if window is not None and limit:
+        # A page past the last gives the last: the offset stops at the last page's start.
+        last_start = (
+            f"(SELECT greatest(count(*) - 1, 0) / {PAGE_SIZE} * {PAGE_SIZE} FROM r WHERE {results})"
+        )
         parts.append((
             f"SELECT 'i', (row_number() OVER (ORDER BY {window.order}))::text, id FROM "
-            f"(SELECT * FROM r WHERE {results} ORDER BY {window.order} OFFSET %s LIMIT %s) AS i",
-            [*results_args, window.offset, window.limit],
+            f"(SELECT * FROM r WHERE {results} ORDER BY {window.order} "
+            f"OFFSET least(%s, {last_start}) LIMIT %s) AS i",
+            [*results_args, window.offset, *results_args, window.limit],
         ))  # fmt: skip
-    elif cutoff:
+    elif cutoff is not None:
+        key = cutoff.key
+        value = f"(extract(epoch FROM {key}) * 1000000)::bigint" if key == "published_at" else key
         parts.append((
-            "SELECT 'c', NULL, (extract(epoch FROM published_at) * 1000000)::bigint FROM r "
-            f"WHERE {results} ORDER BY published_at DESC, id DESC OFFSET %s LIMIT 1",
-            [*results_args, cutoff - 1],
+            f"SELECT 'c', NULL, {value} FROM r "
+            f"WHERE {results} ORDER BY {cutoff.order} OFFSET %s LIMIT 1",
+            [*results_args, cutoff.sample_rank() - 1],
+        ))  # fmt: skip
+        # How far a walk down the key's index would go to reach that row: the sampled
+        # postings, whatever the filters, at or beyond it (the sample's own index).
+        parts.append((
+            "SELECT 'a', NULL, (SELECT count(*) FROM postings_posting AS p WHERE "
+            f"p.status = %s AND MOD(p.id, %s) = 0 AND p.{key} >= c.v) FROM (SELECT {key} AS v "
+            f"FROM r WHERE {results} ORDER BY {cutoff.order} OFFSET %s LIMIT 1) AS c",
+            [Status.PUBLISHED, posting_models.SAMPLE_EVERY, *results_args,
+             cutoff.sample_rank() - 1],
         ))  # fmt: skip
     statement = " UNION ALL ".join(f"({part})" for part, _ in parts)
     args = [*inner_args, *(a for _, part_args in parts for a in part_args)]
@@ -460,8 +524,11 @@ def _tally(
                 tally.left_out = n
             elif kind == "i":
                 ranked.append((int(value), n))
-            elif kind == "c":
-                tally.newest_cutoff = datetime.fromtimestamp(n / 1e6, tz=UTC)
+            elif kind == "a":
+                tally.walk = n
+            elif kind == "c":  # None: the sampled row has no pay, so no pay cutoff
+                published = cutoff is not None and cutoff.key == "published_at"
+                tally.cutoff = datetime.fromtimestamp(n / 1e6, tz=UTC) if published else n
             else:
                 tally.columns[kind][_from_text(kind, value)] = n
     tally.ids = [pk for _, pk in sorted(ranked)]
@@ -495,17 +562,71 @@ def _unfiltered_summary(skills: SkillIndex) -> _Summary:
     return summary
 
 
-def _ordered(postings: QuerySet, sort: str, q: str, summary: _Summary) -> QuerySet:
-    if sort == "salary":
+def _page(parsed: ParsedSearch, summary: _Summary, page: int) -> list[Posting]:
+    """A page of results the tally did not bring: of a set too broad to count, or ranked.
+
+    For newest and highest pay first, the sample gave a value of the sort key that the rows
+    up to this page very probably all reach: asking for results beyond it lets PostgreSQL
+    intersect the filters' indexes with that key's index over a narrow range, instead of
+    walking the key's index past every posting that fails the filters (seconds, for
+    filters that are selective together but not alone). When the range falls short, the
+    walk is done after all.
+    """
+    start = (page - 1) * PAGE_SIZE
+    if parsed.sort == "salary":
+        return _salary_page(parsed, summary, start)
+    # A result shows no description: not fetching it saves reading it out of line.
+    rows = _ordered(parsed, summary).select_related("company").defer("description")
+    if summary.cutoff is not None and parsed.sort == "newest":
+        within = rows.filter(published_at__gte=summary.cutoff).order_by(*_SORTED_NOT_WALKED)
+        found = list(within[start : start + PAGE_SIZE])
+        if len(found) == PAGE_SIZE:
+            return found
+    return list(rows[start : start + PAGE_SIZE])
+
+
+# The order of a page read from a sample-given range (newest first; a NULLS LAST no index
+# here has): PostgreSQL then collects the few rows of the range that pass the filters and
+# sorts them, rather than walking the date or pay index through every posting in the range
+# (a filter that is rare among the best-paid, such as interns, made that walk 300,000 rows).
+_SORTED_NOT_WALKED = [F("published_at").desc(nulls_last=True), F("id").desc(nulls_last=True)]
+_PAY_SORTED_NOT_WALKED = [F("pay_max_usd").desc(nulls_last=True), F("id").desc(nulls_last=True)]
+
+
+def _salary_page(parsed: ParsedSearch, summary: _Summary, start: int) -> list[Posting]:
+    """Highest pay first, then the postings without pay (newest first among those).
+
+    Read in two parts, so the paid part follows the pay index (which holds no posting
+    without pay, and so cannot order NULLS LAST itself) instead of sorting every result.
+    """
+    rows = parsed.filter.qs.select_related("company").defer("description")
+    paid = rows.filter(pay_max_usd__isnull=False).order_by("-pay_max_usd", "-id")
+    if summary.cutoff is not None:
+        within = paid.filter(pay_max_usd__gte=summary.cutoff).order_by(*_PAY_SORTED_NOT_WALKED)
+        found = list(within[start : start + PAGE_SIZE])
+        if len(found) == PAGE_SIZE:
+            return found
+    found = list(paid[start : start + PAGE_SIZE])
+    if len(found) == PAGE_SIZE:
+        return found
+    # The page reaches past the paid results (fewer than start + PAGE_SIZE of them).
+    paid_count = paid[: start + PAGE_SIZE].count()
+    unpaid = rows.filter(pay_max_usd__isnull=True).order_by("-id")
+    begin = max(0, start - paid_count)
+    return found + list(unpaid[begin : begin + PAGE_SIZE - len(found)])
+
+
+def _ordered(parsed: ParsedSearch, summary: _Summary) -> QuerySet:
+    postings = parsed.filter.qs
+    if parsed.sort == "salary":
         return postings.order_by(F("pay_max_usd").desc(nulls_last=True), "-id")
-    if sort == "relevance":
+    if parsed.sort == "relevance":
         # Rank only the RANK_CANDIDATES newest matches: ranking every match of a word in half
         # the postings would read all their documents. Among those the title (weight A)
         # counts most.
-        query = SearchQuery(q, search_type="websearch", config="english")
         return (
             Posting.objects.with_ids(_newest_ids(postings, summary))
-            .annotate(rank=SearchRank(F("search_vector"), query))
+            .annotate(rank=relevance(parsed.text, parsed.skills))
             .order_by("-rank", "-published_at", "-id")
         )
     return postings.order_by("-published_at", "-id")
@@ -523,8 +644,8 @@ def _newest_ids(postings: QuerySet, summary: _Summary) -> list[int]:
     if summary.ids is not None:
         return summary.ids
     newest = postings.order_by("-published_at", "-id").values_list("id", flat=True)
-    if summary.newest_cutoff is not None:
-        ids = list(newest.filter(published_at__gte=summary.newest_cutoff)[:RANK_CANDIDATES])
+    if summary.cutoff is not None:
+        ids = list(newest.filter(published_at__gte=summary.cutoff)[:RANK_CANDIDATES])
         if len(ids) == RANK_CANDIDATES:
             return ids
     return list(newest[:RANK_CANDIDATES])
@@ -559,6 +680,9 @@ def _skill_facet(params: QueryDict, skills: SkillIndex, counts: Counter, sample:
         for skill_id, n in top
         if (ref := skills.by_id.get(skill_id)) is not None and ref.is_active
     ][:TOP_SKILLS]
+    # Listed by name, not by count: ticking one changes every count, and a list sorted by
+    # count would move under the pointer after each tick.
+    options.sort(key=lambda option: option.label.lower())
     # Selected skills stay listed even when outside the top, so they can be unticked.
     listed = {o.value for o in options}
     options += [
@@ -567,6 +691,109 @@ def _skill_facet(params: QueryDict, skills: SkillIndex, counts: Counter, sample:
         if slug not in listed
     ]
     return Facet("skills", "Skills", options, estimated=sample)
+
+
+# ---------------------------------------------------------------------------------------------
+# No results: the nearest searches that have some
+# ---------------------------------------------------------------------------------------------
+
+# The words seekers' searches are spelled against: titles of this many newest postings and
+# every skill name and alias, kept a day.
+_KNOWN_WORDS_FROM = 5_000
+_KNOWN_WORDS_KEY = "search:known-words:v1:{}"
+_KNOWN_WORDS_TTL = 24 * 3600
+_WORD = re.compile(r"[^\W_][\w+#.-]*[^\W_]|[^\W_]", re.UNICODE)
+# Filters a seeker may drop, as the groups of parameters they are (skills with their match).
+_DROPPABLE = {
+    "q": ("q",), "skills": ("skills", "match"), "level": ("level",), "role": ("role",),
+    "workplace": ("workplace",), "type": ("type",), "country": ("country",),
+    "location": ("location",), "visa": ("visa",), "posted_within": ("posted_within",),
+    "company": ("company",), "salary_min": ("salary_min",),
+}  # fmt: skip
+
+
+def _nearest_changes(parsed: ParsedSearch) -> list[Suggestion]:
+    """For a search with no results: its words spelled as known words, and the filter whose
+    removal finds the most roles (counted exactly on a small board, on the fixed sample of a
+    large one, where that costs a few milliseconds whatever the filters)."""
+    changes = []
+    if parsed.text:
+        fixed = _respelled(parsed.text, parsed.skills)
+        if fixed:
+            params = parsed.params.copy()
+            params["q"] = fixed
+            changes.append(Suggestion(f"Search for “{fixed}” instead", params))
+    present = [
+        name for name, group in _DROPPABLE.items() if any(parsed.params.get(p) for p in group)
+    ]
+    if len(present) < 2:
+        return changes
+    sampled = _unfiltered_summary(parsed.skills).capped
+    parts, args = [], []
+    for name in present:
+        rest = parsed.filter.qs_without(*_DROPPABLE[name])
+        rows = rest.in_sample() if sampled else rest
+        inner, inner_args = rows.order_by().values("id").query.sql_with_params()
+        parts.append(f"SELECT %s, count(*) FROM ({inner}) AS t")
+        args += [name, *inner_args]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), args)
+        counts = dict(cursor.fetchall())
+    best = max(present, key=lambda name: (counts[name], name))
+    if counts[best]:
+        params = parsed.params.copy()
+        for param in _DROPPABLE[best]:
+            params.pop(param, None)
+        count = _estimate(counts[best] * posting_models.SAMPLE_EVERY) if sampled else counts[best]
+        what = _filter_label(best, parsed.params)
+        changes.append(Suggestion(f"Without {what}", params, count, sampled))
+    return changes
+
+
+def _filter_label(name: str, params: QueryDict) -> str:
+    if name == "q":
+        return f"the words “{params['q']}”"
+    if name == "salary_min":
+        return "the minimum pay"
+    if name == "skills":
+        return "the skill filter"
+    return f"the {PARAM_LABELS[name]} filter"
+
+
+def _respelled(text: str, skills: SkillIndex) -> str | None:
+    """`text` with each unknown word replaced by the known word spelled most like it, if any
+    word was; None when every word is known or none has a near spelling."""
+    known = _known_words(skills)
+    changed = False
+
+    def fix(match: re.Match) -> str:
+        nonlocal changed
+        word = match.group(0)
+        if word.lower() in known or len(word) < 3:
+            return word
+        near = difflib.get_close_matches(word.lower(), known, n=1, cutoff=0.75)
+        if not near:
+            return word
+        changed = True
+        return near[0]
+
+    fixed = _WORD.sub(fix, text)
+    return fixed if changed else None
+
+
+def _known_words(skills: SkillIndex) -> set[str]:
+    key = _KNOWN_WORDS_KEY.format(skills.version)
+    words = cache.get(key)
+    if words is None:
+        titles = (
+            Posting.objects.visible()
+            .order_by("-published_at", "-id")
+            .values_list("title", flat=True)[:_KNOWN_WORDS_FROM]
+        )
+        words = {w.lower() for title in titles for w in _WORD.findall(title)}
+        words |= {w for key in skills.by_key for w in key.split()}
+        cache.set(key, words, _KNOWN_WORDS_TTL)
+    return words
 
 
 def search_count(params: QueryDict, checked: PostingFilter) -> tuple[int, bool]:

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from postings.employers.counters import posting_record_view
 from postings.filters import SORT_CHOICES
@@ -16,6 +18,7 @@ from postings.search import RANK_CANDIDATES, SearchResult, search_postings
 from postings.seekers.services import saved_posting_ids
 from postings.structured_data import job_posting, summary
 from postings.tagging.groups import skill_groups
+from salaries.geography import COUNTRY_NAMES
 from skills.services import skill_index
 
 
@@ -48,6 +51,9 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "result": result,
         "cards": cards,
         "filter_form": _form_values(result),
+        "active_filters": _active_filters(result),
+        "suggestions": result.suggestions,
+        "country_options": _country_options(result.params.get("country", "")),
         "sort_choices": SORT_CHOICES,
         "rank_candidates": RANK_CANDIDATES,
         "page_query": _query(result, drop={"page"}),
@@ -63,6 +69,23 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["X-Requested-With"])
     return response
+
+
+# The country filter's <option>s by name, rendered once: 250 of them through the template
+# language cost more than the rest of a search page.
+_COUNTRY_OPTIONS = [
+    (code, format_html('<option value="{}">{}</option>', code, name))
+    for code, name in sorted(COUNTRY_NAMES.items(), key=lambda item: item[1])
+]
+
+
+def _country_options(selected: str) -> SafeString:
+    return mark_safe(  # noqa: S308 - built with format_html above
+        "".join(
+            html.replace('">', '" selected>', 1) if code == selected else html
+            for code, html in _COUNTRY_OPTIONS
+        )
+    )
 
 
 @dataclass
@@ -85,7 +108,8 @@ CHIPS_PER_CARD = 6
 def _cards(result: SearchResult) -> list[Card]:
     """Each result with its top skills as links that add that skill to the search."""
     selected = set(result.params.getlist("skills"))
-    rank = {option.value: i for i, option in enumerate(result.skill_facet.options)}
+    by_count = sorted(result.skill_facet.options, key=lambda option: -option.count)
+    rank = {option.value: i for i, option in enumerate(by_count)}
     # The current search from page 1, encoded once: a chip adds its skill to it.
     current = _query(result, drop={"page"})
     cards = []
@@ -105,11 +129,29 @@ def _cards(result: SearchResult) -> list[Card]:
 
 def _query(result: SearchResult, *, drop: set[str]) -> str:
     """The current query string without `drop`, ready for another parameter to follow."""
-    params = result.params.copy()
-    for name in drop:
-        params.pop(name, None)
-    encoded = params.urlencode()
+    kept = [(name, value) for name, values in result.params.lists() if name not in drop
+            for value in values]  # fmt: skip
+    encoded = urlencode(kept)
     return f"{encoded}&" if encoded else ""
+
+
+def _active_filters(result: SearchResult) -> int:
+    """How many filters are on (the text search and the settings not counted)."""
+    ignored = {"q", "sort", "page", "match"}
+    return sum(
+        1 for name, values in result.params.lists() if name not in ignored for v in values if v
+    )
+
+
+def skill_names(request: HttpRequest) -> JsonResponse:
+    """The active skills' names, for the "Another skill" box's suggestions. Fetched by the
+    search script when the box is first used rather than sent with every page; the address
+    carries the taxonomy version, so it may be kept a day."""
+    index = skill_index()
+    names = sorted((ref.name for ref in index.by_slug.values()), key=str.lower)
+    response = JsonResponse(names, safe=False)
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
 
 
 def _search_meta(request: HttpRequest, result: SearchResult) -> dict:
@@ -146,8 +188,13 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     posting_record_view(posting_id=posting.pk)  # one Redis increment, flushed by beat
     groups = skill_groups(skill_index(), posting.skill_ids, posting.preferred_skill_ids)
     similar = Posting.objects.similar_to_cached(posting)
+    back_url = _back_to_results(request)
     context = {
         "posting": posting,
+        "back_url": back_url,
+        "back_to_search": "?" in back_url,
+        # The mail link's ping (it counts the click) must be an absolute http(s) address.
+        "apply_ping": request.build_absolute_uri(reverse("posting_apply", args=[posting.pk])),
         "saved": posting.pk in saved_posting_ids(user=request.user, posting_ids=[posting.pk]),
         "insight": posting_pay_insight(posting),
         "skill_groups": groups,
@@ -161,3 +208,13 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "meta_description": summary(posting.description),
     }
     return render(request, "postings/posting_detail.html", context)
+
+
+def _back_to_results(request: HttpRequest) -> str:
+    """Where "back" leads from a posting: the search the seeker came from (this site's own
+    /jobs/ address with its filters, as the browser's Referer gives it), else all jobs."""
+    jobs = reverse("postings:list")
+    came_from = urlsplit(request.headers.get("Referer", ""))
+    if came_from.netloc == request.get_host() and came_from.path == jobs and came_from.query:
+        return f"{jobs}?{came_from.query}"
+    return jobs

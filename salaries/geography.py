@@ -7,6 +7,9 @@ they group labour markets with broadly similar pay, and each needs enough respon
 
 from __future__ import annotations
 
+import difflib
+import unicodedata
+
 REGIONS = {
     "north_america": "North America",
     "latin_america": "Latin America and the Caribbean",
@@ -104,3 +107,42 @@ def region_phrase(region: str) -> str:
     """How the region reads after "in": "Europe", "the Middle East and Africa"."""
     name = REGIONS.get(region, region)
     return f"the {name}" if region == "middle_east_africa" else name
+
+
+# What people type for a country besides its code and its name above.
+_OTHER_NAMES = {
+    "UK": "GB", "Great Britain": "GB", "Britain": "GB", "England": "GB", "Scotland": "GB",
+    "Wales": "GB", "Northern Ireland": "GB", "USA": "US", "U.S.": "US", "U.S.A.": "US",
+    "America": "US", "United States of America": "US", "Deutschland": "DE", "Holland": "NL",
+    "The Netherlands": "NL", "Czech Republic": "CZ", "Korea": "KR", "Republic of Korea": "KR",
+    "UAE": "AE", "Türkiye": "TR", "Turkiye": "TR", "Ivory Coast": "CI", "Burma": "MM",
+    "Swaziland": "SZ", "Cape Verde": "CV", "Macau": "MO", "East Timor": "TL",
+    "Russian Federation": "RU", "Viet Nam": "VN", "Hong Kong SAR": "HK",
+}  # fmt: skip
+
+
+def _fold(text: str) -> str:
+    """Case, accents and spacing folded: "  côte d'IVOIRE" and "Cote d'Ivoire" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+_BY_FOLDED_NAME = {_fold(name): code for code, name in COUNTRY_NAMES.items()} | {
+    _fold(name): code for name, code in _OTHER_NAMES.items()
+}
+
+
+def country_from_text(text: str) -> str | None:
+    """The ISO code of the country `text` names: a code ("de"), a name ("Germany") or a common
+    other name ("UK"), in any case; None when it names none."""
+    text = text.strip()
+    if len(text) == 2 and text.upper() in COUNTRY_NAMES:
+        return text.upper()
+    return _BY_FOLDED_NAME.get(_fold(text))
+
+
+def country_suggestion(text: str) -> str | None:
+    """The code of the country whose name is spelled nearly like `text` ("Germnay": DE)."""
+    found = difflib.get_close_matches(_fold(text), _BY_FOLDED_NAME, n=1, cutoff=0.75)
+    return _BY_FOLDED_NAME[found[0]] if found else None

@@ -6,6 +6,7 @@ follows taxonomy changes by comparing taxonomy_version() with the version it las
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -235,6 +236,27 @@ class SkillIndex:
     by_id: dict[int, SkillRef]
     children: dict[int, list[int]]
     version: int = 0
+    # Normalized alias (names included) -> skill id, for active skills: what a seeker may
+    # type for a skill. `plain_keys` leaves out the aliases that mean the skill only near
+    # technical words ("R", "Go"), which a word in a free-text search must not be taken as.
+    by_key: dict[str, int] = field(default_factory=dict)
+    plain_keys: frozenset[str] = frozenset()
+
+    def resolve(self, text: str) -> SkillRef | None:
+        """The active skill `text` names: a slug, a name or an alias, in any case."""
+        if text in self.by_slug:
+            return self.by_slug[text]
+        skill_id = self.by_key.get(normalize(text))
+        if skill_id is None:
+            skill_id = self.by_key.get(normalize(text.replace("-", " ")))
+        return self.by_id.get(skill_id) if skill_id is not None else None
+
+    def suggest(self, text: str, *, limit: int = 1) -> list[SkillRef]:
+        """Skills whose name or alias is spelled nearly like `text` ("pytorh": PyTorch)."""
+        key = normalize(text.replace("-", " "))
+        found = difflib.get_close_matches(key, self.by_key, n=limit * 3, cutoff=0.75)
+        refs = list(dict.fromkeys(self.by_id[self.by_key[k]] for k in found))
+        return refs[:limit]
 
     def active_refs(self, skill_ids: list[int]) -> list[SkillRef]:
         """The active skills among `skill_ids` (a posting's tags), unknown ids skipped."""
@@ -265,11 +287,21 @@ def skill_index() -> SkillIndex:
         for ref in refs:
             if ref.parent_id is not None:
                 children.setdefault(ref.parent_id, []).append(ref.id)
+        aliases = Alias.objects.filter(skill__is_active=True).values_list(
+            "key", "skill_id", "needs_context"
+        )
+        by_key, plain = {}, set()
+        for key, skill_id, needs_context in aliases:
+            by_key[key] = skill_id
+            if not needs_context:
+                plain.add(key)
         return SkillIndex(
             version=state.version,
             by_slug={r.slug: r for r in refs if r.is_active},
             by_id={r.id: r for r in refs},
             children=children,
+            by_key=by_key,
+            plain_keys=frozenset(plain),
         )
 
     return _for_current_taxonomy("index", build)

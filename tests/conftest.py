@@ -33,6 +33,23 @@ def taxonomy(db):
     return {s.slug: s for s in Skill.objects.all()}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static_files(django_test_environment):
+    """Pages name static files by their hashed names (manifest storage): collect them once,
+    as `make run` and the Docker image do, into a folder of this run's own."""
+    import os
+    import tempfile
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    with tempfile.TemporaryDirectory(prefix="static-") as folder:
+        settings.STATIC_ROOT = folder
+        os.environ["STATIC_ROOT"] = folder  # for the servers tests start (gunicorn)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _redis_breaker_closed():
     """A test that made Redis fail must not leave the next one thinking it is down."""
@@ -183,9 +200,17 @@ def live_server(transactional_db):
     import time
 
     from django.db import connection
+    from django.test.testcases import LiveServerThread
     from pytest_django.live_server_helper import LiveServer
 
-    server = LiveServer("localhost")
+    server = LiveServer("localhost", start=False)
+    # Static files come from the app's own WhiteNoise, as in production: the test server's
+    # usual handler looks them up by their source names, and pages name the hashed ones.
+    server.thread = LiveServerThread(
+        "localhost", static_handler=lambda app: app, connections_override={}
+    )
+    server.thread.daemon = True
+    server.start()
     yield server
     server.stop()
     # A request thread holding a keep-alive socket closes its connection only when that

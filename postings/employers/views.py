@@ -13,7 +13,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from postings import ratelimits
 from postings.employers import services, tokens
@@ -435,12 +436,19 @@ def company_logo(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+# A POST here is the browser's ping for a click on "Apply by e-mail" (<a href="mailto:..."
+# ping="...">): it carries no CSRF token, and all it can do is add one to a click count, as
+# the GET of an "Apply" link already does.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def posting_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Count the click, then go to the employer's application page (or mail link)."""
     posting = get_object_or_404(Posting.objects.visible(), pk=pk)
     if not posting.apply_url and not posting.apply_email:
         raise Http404("This posting takes no applications here.")
     posting_record_apply_click(posting_id=posting.pk)
+    if request.content_type == "text/ping":  # the mail link's ping: counted, nothing to show
+        return HttpResponse(status=204)
     if posting.apply_url:
         return redirect(posting.apply_url)
     # Browsers follow mailto: from a page, not from a redirect.

@@ -47,7 +47,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from postings.filters import PostingFilter, validate_params
+from postings.filters import PostingFilter, skill_words, validate_params
 from postings.mail import build, site_domain, site_url
 from postings.models import (
     AlertMail,
@@ -201,7 +201,13 @@ def candidates(
         found &= set.intersection(*groups) if params.get("match") == "all" else set().union(*groups)
     text = params.get("q", "").strip()
     if text and found and window.by_lexeme is not None:
-        found &= _text_candidates(text, window, lexemes)
+        matched = _text_candidates(text, window, lexemes)
+        # A word that names a skill also matches the roles tagged with it or a skill below
+        # it (postings.filters.text_condition): adding them all keeps this a superset.
+        for word in skill_words(text, skills)[0]:
+            for skill_id in skills.with_descendants(word.skill.slug):
+                matched |= window.by_skill.get(skill_id, set())
+        found &= matched
     return found
 
 

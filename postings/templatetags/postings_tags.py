@@ -40,6 +40,22 @@ def thousands(value: object) -> object:
         return value
 
 
+@register.filter
+def possessive(name: str) -> str:
+    """ "Vector Labs'" and "Acme's": a name ending in s takes the apostrophe alone."""
+    name = str(name)
+    return f"{name}'" if name.endswith(("s", "S")) else f"{name}'s"
+
+
+@register.filter
+def isotime(value: object) -> str:
+    """A time for <time datetime>, to the second: HTML's valid date strings allow at most
+    three digits of a second's fraction, and Django's "c" format writes six."""
+    if not hasattr(value, "isoformat"):
+        return ""
+    return value.replace(microsecond=0).isoformat()
+
+
 @register.simple_tag(takes_context=True)
 def retag_progress(context: template.Context) -> RetagProgress:
     """How far postings are re-tagged for the current taxonomy, for the taxonomy's admin

@@ -72,3 +72,31 @@ def test_load_demo_creates_the_demo_logins_once():
     # Demo addresses cannot receive a confirmation link: they count as confirmed.
     assert all(user.account.verified for user in users)
     assert Posting.objects.count() == 500
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_sends_its_tagging_work_from_a_fresh_process():
+    # A process that is not a worker knows its tasks only once it imports them: the first
+    # `make run` seeds the demo data this way, and used to stop at "NotRegistered".
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/"
+        f"{db['NAME']}",
+        "CELERY_TASK_ALWAYS_EAGER": "1",  # the tagging runs in that process, after commit
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo", "--postings", "3", "--no-progress"],
+        cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "3 postings added" in done.stdout
+    assert not Posting.objects.filter(tag_state__isnull=True).exists()

@@ -123,7 +123,7 @@ def test_bad_parameters_answer_400_naming_each_field(api, board):
     assert response.status_code == 400
     assert response.json() == {
         "skills": ["“cobol-on-rails” is not a skill we know."],
-        "country": ["“XX” is not a two-letter ISO country code."],
+        "country": ["“XX” is not a country we know."],
         "salary_min": ["Enter a number."],
         "level": ["Select a valid choice. wizard is not one of the available choices."],
         "q": ["The search text is longer than 200 characters."],

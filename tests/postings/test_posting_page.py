@@ -1,0 +1,73 @@
+"""The posting page as a seeker uses it: back to their results, Apply where they look first,
+a mail link that opens the mail program, names written as people write them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from postings.employers import counters
+from tests.factories import CompanyFactory, PostingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(posting, **headers) -> str:
+    response = Client(headers=headers).get(posting.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_back_leads_to_the_results_the_seeker_came_from(taxonomy):
+    posting = PostingFactory()
+    html = _page(posting, referer="http://testserver/jobs/?q=vision&level=senior&page=2")
+    assert '<a href="/jobs/?q=vision&amp;level=senior&amp;page=2" id="back-to-results">' in html
+    assert "← Back to results" in html
+
+
+@pytest.mark.parametrize(
+    "referer",
+    ["", "http://elsewhere.example/jobs/?q=vision", "http://testserver/salaries/?role=x",
+     "http://testserver/jobs/"],
+)  # fmt: skip
+def test_back_leads_to_all_jobs_from_anywhere_else(taxonomy, referer):
+    posting = PostingFactory()
+    html = _page(posting, referer=referer) if referer else _page(posting)
+    assert '<a href="/jobs/" id="back-to-results">← All jobs</a>' in html
+
+
+def test_the_apply_button_comes_before_the_description(taxonomy):
+    posting = PostingFactory(description="We train ranking models.")
+    html = _page(posting)
+    first_apply = html.index("Apply on")
+    assert first_apply < html.index("posting-description")
+    assert html.count('class="apply"') == 2  # and again after it
+
+
+def test_apply_by_email_is_a_mail_link_whose_ping_counts_the_click(client, taxonomy):
+    posting = PostingFactory(apply_url="", apply_email="jobs@vector-labs.example", title="ML Dev")
+    html = _page(posting)
+    assert (
+        f'<a class="button" href="mailto:jobs@vector-labs.example?subject=ML%20Dev" '
+        f'ping="http://testserver/jobs/{posting.pk}/apply/" rel="nofollow">Apply by e-mail</a>'
+    ) in html
+    # The browser's ping: a POST without a CSRF token.
+    ping = Client(enforce_csrf_checks=True).post(
+        f"/jobs/{posting.pk}/apply/", data="PING", content_type="text/ping"
+    )
+    assert ping.status_code == 204
+    counters.posting_counters_flush()
+    posting.refresh_from_db()
+    assert posting.apply_click_count == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Tall Comet Machines", "Apply on Tall Comet Machines&#x27; site"),
+     ("Vector Lab", "Apply on Vector Lab&#x27;s site")],
+)  # fmt: skip
+def test_a_name_ending_in_s_takes_the_apostrophe_alone(taxonomy, name, expected):
+    posting = PostingFactory(company=CompanyFactory(name=name))
+    html = _page(posting)
+    assert expected in html
+    assert "s&#x27;s" not in html
