@@ -295,6 +295,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "postings.tagging.tasks.refresh_skill_candidates",
         "schedule": crontab(minute=5),  # hourly
     },
+    # Every skill's pay premium, for /match/ (kept an hour; seconds to compute at scale).
+    "skill-premiums": {"task": "postings.market.tasks.refresh_skill_premiums", "schedule": 1800.0},
     "expire-postings": {"task": "postings.employers.tasks.expire_postings", "schedule": 300.0},
     "expiry-reminders": {
         "task": "postings.employers.tasks.queue_expiry_reminders",

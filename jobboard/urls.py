@@ -17,6 +17,7 @@ urlpatterns = [
     path("jobs/", include("postings.urls")),
     path("accounts/", include("postings.accounts.urls")),
     path("saved/", include("postings.seekers.urls")),
+    path("match/", include("postings.matching.urls")),
     path("employers/", include("postings.employers.urls")),
     path("companies/", include("postings.employers.company_urls")),
     path("moderation/", include("postings.moderation.urls")),

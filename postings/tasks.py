@@ -13,6 +13,7 @@ from postings import ratelimits
 # Celery discovers each app's tasks.py; the sub-packages' task modules register through here.
 from postings.accounts import tasks as accounts_tasks  # noqa: F401
 from postings.employers import tasks as employers_tasks  # noqa: F401
+from postings.market import tasks as market_tasks  # noqa: F401
 from postings.queueing import relay_queued
 from postings.seekers import tasks as seekers_tasks  # noqa: F401
 from postings.services import pay_follow_rates

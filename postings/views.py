@@ -7,19 +7,20 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 
+from postings.countries import country_options
 from postings.employers.counters import posting_record_view
 from postings.filters import SORT_CHOICES
 from postings.market.pay import posting_pay_insight
+from postings.matching.page import posting_coverage
+from postings.matching.profiles import profile_of
+from postings.matching.views import seeker_skills
 from postings.models import Posting
 from postings.search import RANK_CANDIDATES, SearchResult, search_postings
 from postings.seekers.services import saved_posting_ids
 from postings.structured_data import job_posting, summary
 from postings.tagging.groups import skill_groups
-from salaries.geography import COUNTRY_NAMES
-from skills.services import skill_index
+from skills.services import SkillIndex, skill_index
 
 
 def _get_public_posting(pk: int) -> Posting:
@@ -53,7 +54,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         "filter_form": _form_values(result),
         "active_filters": _active_filters(result),
         "suggestions": result.suggestions,
-        "country_options": _country_options(result.params.get("country", "")),
+        "country_options": country_options(result.params.get("country", "")),
         "sort_choices": SORT_CHOICES,
         "rank_candidates": RANK_CANDIDATES,
         "page_query": _query(result, drop={"page"}),
@@ -69,23 +70,6 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["X-Requested-With"])
     return response
-
-
-# The country filter's <option>s by name, rendered once: 250 of them through the template
-# language cost more than the rest of a search page.
-_COUNTRY_OPTIONS = [
-    (code, format_html('<option value="{}">{}</option>', code, name))
-    for code, name in sorted(COUNTRY_NAMES.items(), key=lambda item: item[1])
-]
-
-
-def _country_options(selected: str) -> SafeString:
-    return mark_safe(  # noqa: S308 - built with format_html above
-        "".join(
-            html.replace('">', '" selected>', 1) if code == selected else html
-            for code, html in _COUNTRY_OPTIONS
-        )
-    )
 
 
 @dataclass
@@ -186,7 +170,8 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if slug != posting.slug:
         return redirect(posting, permanent=True)
     posting_record_view(posting_id=posting.pk)  # one Redis increment, flushed by beat
-    groups = skill_groups(skill_index(), posting.skill_ids, posting.preferred_skill_ids)
+    index = skill_index()
+    groups = skill_groups(index, posting.skill_ids, posting.preferred_skill_ids)
     similar = Posting.objects.similar_to_cached(posting)
     back_url = _back_to_results(request)
     context = {
@@ -206,8 +191,20 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             absolute=request.build_absolute_uri,
         ),
         "meta_description": summary(posting.description),
+        "match": _your_match(request, posting, index),
     }
     return render(request, "postings/posting_detail.html", context)
+
+
+def _your_match(request: HttpRequest, posting: Posting, index: SkillIndex) -> dict | None:
+    """ "You have 7 of its 9 required skills; missing: ..." for a seeker with skills: those the
+    address names (links from /match/ carry them), else the account's saved ones."""
+    read, _ = seeker_skills(request, index)
+    if not read.refs:
+        return None
+    covered, text = posting_coverage(posting, profile_of(read.refs, index), index)
+    have = urlencode([("have", ref.slug) for ref in read.refs])
+    return {"coverage": covered, "text": text, "match_url": f"{reverse('match:match')}?{have}"}
 
 
 def _back_to_results(request: HttpRequest) -> str:

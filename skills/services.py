@@ -262,6 +262,16 @@ class SkillIndex:
         """The active skills among `skill_ids` (a posting's tags), unknown ids skipped."""
         return [ref for i in skill_ids if (ref := self.by_id.get(i)) is not None and ref.is_active]
 
+    def with_ancestors(self, skill_ids: list[int]) -> set[int]:
+        """These skills and every skill above them (PyTorch: deep learning frameworks...)."""
+        found: set[int] = set()
+        for skill_id in skill_ids:
+            while skill_id is not None and skill_id not in found:  # `found` stops a cycle
+                found.add(skill_id)
+                ref = self.by_id.get(skill_id)
+                skill_id = ref.parent_id if ref is not None else None
+        return found
+
     def with_descendants(self, slug: str) -> list[int]:
         """The skill's id and the ids of every skill below it (PyTorch under deep learning)."""
         found, todo = set(), [self.by_slug[slug].id]

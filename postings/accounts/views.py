@@ -20,7 +20,9 @@ from django.views.decorators.http import require_POST
 from postings import ratelimits
 from postings.accounts import services
 from postings.accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm, SignUpForm
+from postings.matching.services import account_skill_ids
 from postings.models import Membership, SavedJob, SavedSearch
+from skills.services import skill_index
 
 
 class DeleteAccountForm(forms.Form):
@@ -129,6 +131,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "membership": _membership(user),
         "saved_jobs": SavedJob.objects.filter(user=user).count(),
         "saved_searches": SavedSearch.objects.filter(user=user).count(),
+        "my_skills": skill_index().active_refs(account_skill_ids(user)),
     }
     return render(request, "registration/account.html", context)
 

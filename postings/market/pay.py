@@ -8,12 +8,16 @@ to postings, which salaries knows nothing of.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
+
 from postings.models import Posting, Workplace
+from postings.queueing import enqueue_on_commit
 from salaries import normalization
 from salaries.charts import RangeChart, range_chart
 from salaries.geography import COUNTRY_NAMES
@@ -149,37 +153,90 @@ class SkillPremium:
         return ((self.median_with / self.median_without - 1) * 100).quantize(Decimal("0.1"))
 
 
-def skill_premiums(pay: list[PostedPay]) -> list[SkillPremium]:
+def skill_premiums(pay: list[PostedPay], *, limit: int | None = TOP_SKILLS) -> list[SkillPremium]:
     """For skills asked for by enough postings (and not asked for by enough others), the
-    median posted pay with the skill against without it; most-asked-for skills first."""
-    counts: dict[int, int] = defaultdict(int)
+    median posted pay with the skill against without it; most-asked-for skills first, the
+    `limit` first (None: all of them).
+
+    Each list is sorted once; the median of the postings without a skill is found in the
+    sorted whole by bisection (the k-th of the whole minus the skill's), so a thousand
+    skills cost little more than twenty-five.
+    """
+    values = sorted(p.annual_usd for p in pay)
+    with_skill: dict[int, list[Decimal]] = defaultdict(list)
     for item in pay:
         for skill_id in set(item.skill_ids):
-            counts[skill_id] += 1
+            with_skill[skill_id].append(item.annual_usd)
     eligible = [
         skill_id
-        for skill_id, count in counts.items()
-        if count >= MIN_SAMPLES and len(pay) - count >= MIN_SAMPLES
+        for skill_id, found in with_skill.items()
+        if len(found) >= MIN_SAMPLES and len(pay) - len(found) >= MIN_SAMPLES
     ]
-    eligible.sort(key=lambda skill_id: (-counts[skill_id], skill_id))
-    skills = Skill.objects.in_bulk(eligible[:TOP_SKILLS])
+    eligible.sort(key=lambda skill_id: (-len(with_skill[skill_id]), skill_id))
+    chosen = eligible if limit is None else eligible[:limit]
+    skills = Skill.objects.in_bulk(chosen)
     premiums = []
-    for skill_id in eligible[:TOP_SKILLS]:
+    for skill_id in chosen:
         if skill_id not in skills:
             continue
-        with_skill = [p.annual_usd for p in pay if skill_id in p.skill_ids]
-        without = [p.annual_usd for p in pay if skill_id not in p.skill_ids]
+        found = sorted(with_skill[skill_id])
         premiums.append(
             SkillPremium(
                 skill_name=skills[skill_id].name,
                 skill_slug=skills[skill_id].slug,
-                median_with=statistics.median(with_skill),
-                count_with=len(with_skill),
-                median_without=statistics.median(without),
-                count_without=len(without),
+                median_with=statistics.median(found),
+                count_with=len(found),
+                median_without=_median_of_rest(values, found),
+                count_without=len(values) - len(found),
             )
         )
     return premiums
+
+
+def _median_of_rest(values: list[Decimal], part: list[Decimal]) -> Decimal:
+    """statistics.median of `values` without `part` (both sorted, `part` a sub-multiset)."""
+
+    def kth(k: int) -> Decimal:  # the k-th smallest (from 0) of what is left
+        lo, hi = 0, len(values) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            value = values[mid]
+            if bisect_right(values, value) - bisect_right(part, value) >= k + 1:
+                hi = mid
+            else:
+                lo = mid + 1
+        return values[lo]
+
+    left = len(values) - len(part)
+    if left % 2:
+        return kth(left // 2)
+    return (kth(left // 2 - 1) + kth(left // 2)) / 2
+
+
+# The premiums of every skill, for /match/: computed over every posting's pay (seconds at a
+# million postings), so kept an hour; a board small enough computes them on a miss, a large
+# one has them computed in the background (postings.market.tasks) and shows none meanwhile.
+PREMIUMS_KEY = "market:skill-premiums:v1"
+PREMIUMS_TTL = 3600
+PREMIUMS_INLINE_UP_TO = 20_000
+
+
+def skill_premiums_by_slug() -> dict[str, SkillPremium] | None:
+    """Every eligible skill's premium by slug; None while a large board's are computed."""
+    table = cache.get(PREMIUMS_KEY)
+    if table is not None:
+        return table
+    paid = Posting.objects.visible().filter(salary_min__isnull=False)
+    if paid[: PREMIUMS_INLINE_UP_TO + 1].count() <= PREMIUMS_INLINE_UP_TO:
+        return skill_premiums_refresh()
+    enqueue_on_commit("postings.market.tasks.refresh_skill_premiums")
+    return None
+
+
+def skill_premiums_refresh() -> dict[str, SkillPremium]:
+    table = {p.skill_slug: p for p in skill_premiums(posted_pay(), limit=None)}
+    cache.set(PREMIUMS_KEY, table, PREMIUMS_TTL)
+    return table
 
 
 # ---------------------------------------------------------------------------------------------

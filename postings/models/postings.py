@@ -345,6 +345,12 @@ class Posting(models.Model):
     preferred_skill_ids = ArrayField(
         models.BigIntegerField(), default=list, blank=True, editable=False
     )
+    # --- skill match (issue 15) ---
+    # Which seekers' skills can make this posting score high on /match/: a prefix filter over
+    # its skills, rarest first (postings.matching.score.match_keys), written by tagging with
+    # skill_ids. GIN-indexed (Meta) so the ranking reads only the postings that can reach the
+    # score it needs, then scores them exactly.
+    match_keys = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     # --- search (issue 4) ---
     # Full-text search document (SEARCH_DOCUMENT_SQL) and the text_updated_at it was built
     # from. Not a generated column: PostgreSQL recomputes those on every UPDATE of the row,
@@ -493,6 +499,9 @@ class Posting(models.Model):
                 name="posting_sample_filters_gin",
                 condition=_published() & _in_sample(),
             ),
+            # /match/: public postings holding any of the keys a seeker's skills reach
+            # (match_keys && ..., postings.matching.ranking), with the search filters beside.
+            GinIndex(fields=["match_keys"], name="posting_match_keys_gin", condition=_published()),
             # The expiry sweep: published postings whose expires_at has passed.
             models.Index(
                 fields=["expires_at"],

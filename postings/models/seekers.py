@@ -8,6 +8,7 @@ member of a company (postings.models.Membership) can also post.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +25,10 @@ class Account(models.Model):
     )
     email_verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # "My skills": the seeker's skills (taxonomy ids, in the order they were chosen), used by
+    # /match/ and the posting pages when the address names none. Never looked up by skill,
+    # so no index.
+    skill_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
 
     def __str__(self) -> str:
         return f"account of {self.user_id}"

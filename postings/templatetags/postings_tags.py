@@ -41,6 +41,13 @@ def thousands(value: object) -> object:
 
 
 @register.filter
+def percent(value: float) -> str:
+    """A share from 0 to 1 as a whole percentage ("82%"); rounded down, so only a share of
+    exactly 1 reads 100%."""
+    return f"{int(value * 100)}%"
+
+
+@register.filter
 def possessive(name: str) -> str:
     """ "Vector Labs'" and "Acme's": a name ending in s takes the apostrophe alone."""
     name = str(name)

@@ -54,6 +54,11 @@ def pages(client, taxonomy) -> dict[str, str]:
         "the salary calculator": reverse("salaries:calculator")
         + "?role=ml_engineer&level=senior&country=US&percentile=p90",
         "the log-in page": reverse("accounts:login"),
+        "the match page, empty": reverse("match:match"),
+        "a match with filters and an unknown skill": reverse("match:match")
+        + "?have=python&have=pytorch&have=pytorh&level=senior&salary_min=abc",
+        "the roles a skill would open": reverse("match:match") + "?have=python&learn=kubernetes",
+        "a posting for a seeker's skills": made[0].get_absolute_url() + "?have=python",
     }
     result = {}
     for name, path in paths.items():
