@@ -1,8 +1,9 @@
 """`make bench-browse`: the job-search page at a million postings, alone and under load.
 
 Uses its own PostgreSQL and Redis under .local/bench/ (never the `make run` data), seeded once
-with BENCH_POSTINGS postings (default 1,000,000) and tagged; later runs reuse it. Five parts,
-each printed as it finishes (BENCH_PARTS=patterns,api,posting,random,concurrent picks some):
+with BENCH_POSTINGS postings (default 1,000,000) and tagged; later runs reuse it. Seven parts,
+each printed as it finishes (BENCH_PARTS=patterns,api,posting,random,concurrent,match,
+match-concurrent picks some):
 
 - patterns: ten fixed query patterns through Django's test client in this process (the whole
   response: filters, count, facets, page, template), single client, after warm-up; p50/p95.
@@ -13,6 +14,10 @@ each printed as it finishes (BENCH_PARTS=patterns,api,posting,random,concurrent 
   `make run` starts it.
 - concurrent: BENCH_CLIENTS (8) clients sending random searches (other seeds) for
   BENCH_SECONDS (20) to the same gunicorn: searches/s, percentiles and errors.
+
+- match: /match/ for BENCH_PROFILES (20) 12-skill profiles (jobboard.bench_browse
+  .match_profiles), without filters and with two sets of them, through the test client: p50/p95.
+- match-concurrent: BENCH_CLIENTS clients sending such matches for BENCH_SECONDS: matches/s.
 
 For the random parts: p50/p95/p99/max, errors, and the slowest 1% with their query strings.
 """
@@ -38,7 +43,10 @@ WARMUP = 5
 SEARCHES = int(os.environ.get("BENCH_SEARCHES", "500"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
-PARTS = os.environ.get("BENCH_PARTS", "patterns,api,posting,random,concurrent").split(",")
+PARTS = os.environ.get(
+    "BENCH_PARTS", "patterns,api,posting,random,concurrent,match,match-concurrent"
+).split(",")
+PROFILES = int(os.environ.get("BENCH_PROFILES", "20"))
 SEED = 12  # the random searches; the concurrent clients use SEED + 1, SEED + 2, ...
 WARMUP_SEED = 99
 
@@ -225,7 +233,7 @@ def _fetch(port: int, path: str) -> tuple[float, str | None]:
 
 
 def _report(name: str, timed: list[tuple[float, str]], errors: list[str], figures: dict,
-            seconds: float | None = None) -> None:  # fmt: skip
+            seconds: float | None = None, path: str = "/jobs/") -> None:  # fmt: skip
     times = sorted(ms for ms, _ in timed) or [float("nan")]
     figure = {
         "searches": len(timed) + len(errors),
@@ -245,7 +253,7 @@ def _report(name: str, timed: list[tuple[float, str]], errors: list[str], figure
     slowest = sorted(timed, reverse=True)[: max(1, len(timed) // 100)]
     print(f"  slowest 1% ({len(slowest)}):")
     for ms, query in slowest:
-        print(f"  {ms:8.1f} ms  /jobs/?{query}")
+        print(f"  {ms:8.1f} ms  {path}?{query}")
     for error in sorted(set(errors))[:10]:
         print(f"  error: {error}")
     figure["slowest"] = [{"ms": round(ms, 1), "query": query} for ms, query in slowest]
@@ -333,9 +341,110 @@ def run(env: dict[str, str]) -> dict:
                 _concurrent_part(server, vocab, figures)
         finally:
             server.stop()
+    if "match" in PARTS or "match-concurrent" in PARTS:
+        _match_parts(client, env, figures)
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} at the end")
     print(json.dumps({"postings": Posting.objects.count(), "figures": figures}))
     return figures
+
+
+# ---------------------------------------------------------------------------------------------
+# /match/ (issue 15)
+# ---------------------------------------------------------------------------------------------
+
+MATCH_FILTERS = {
+    "no filter": {},
+    "level + workplace": {"level": ["senior"], "workplace": ["remote"]},
+    "country + salary_min": {"country": "US", "salary_min": "120000"},
+}
+
+
+def match_profiles(count: int, seed: int) -> list[list[str]]:
+    """`count` 12-skill profiles like a seeker's: skills (not soft ones) of two postings of one
+    role family from the fixed 1% sample, drawn with a fixed seed."""
+    import random
+
+    from postings.models import Posting
+    from skills.services import skill_index
+
+    index = skill_index()
+    rows = list(
+        Posting.objects.visible().in_sample().order_by("id").values_list("skill_ids", "role_family")
+    )
+    rnd = random.Random(seed)
+    profiles = []
+    while len(profiles) < count:
+        first = rnd.choice(rows)
+        second = rnd.choice([row for row in rows[:2000] if row[1] == first[1]] or [first])
+        pool = [
+            index.by_id[s].slug
+            for s in dict.fromkeys(first[0] + second[0])
+            if s in index.by_id and index.by_id[s].is_active and not index.by_id[s].is_soft
+        ]
+        if len(pool) >= 12:
+            profiles.append(rnd.sample(pool, 12))
+    return profiles
+
+
+def _match_parts(client, env: dict[str, str], figures: dict) -> None:
+    """/match/ for PROFILES 12-skill profiles under each filter: the whole page through the
+    test client, one at a time (p50/p95 over every profile, after one warm-up page); then
+    CLIENTS clients over HTTP for SECONDS (matches/s)."""
+    width = 38
+    profiles = match_profiles(PROFILES, seed=SEED)
+    if "match" in PARTS:
+        client.get("/match/", {"have": profiles[0]})
+        for name, filters in MATCH_FILTERS.items():
+            times = []
+            for have in profiles:
+                started = time.perf_counter()
+                response = client.get("/match/", {"have": have, **filters})
+                times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (have, filters, response.status_code)
+            times.sort()
+            p50, p95 = statistics.median(times), _p95(times)
+            load = os.getloadavg()[0]
+            figures[f"match: {name}"] = {
+                "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "max_ms": round(times[-1], 1),
+                "load": round(load, 2),
+            }  # fmt: skip
+            print(
+                f"{'match, ' + name:<{width}} {p50:>8.1f} {p95:>8.1f}   max {times[-1]:.1f}"
+                f"   load {load:.2f}",
+                flush=True,
+            )
+    if "match-concurrent" in PARTS:
+        queries = [
+            urlencode({"have": have, **filters}, doseq=True)
+            for have in match_profiles(PROFILES * 4, seed=SEED + 1)
+            for filters in MATCH_FILTERS.values()
+        ]
+        server = _Gunicorn(env)
+        try:
+            timed: list[tuple[float, str]] = []
+            errors: list[str] = []
+            lock = threading.Lock()
+            stop_at = time.monotonic() + SECONDS
+
+            def one_client(start: int) -> None:
+                at = start
+                while time.monotonic() < stop_at:
+                    query = queries[at % len(queries)]
+                    at += CLIENTS
+                    ms, error = _fetch(server.port, f"/match/?{query}")
+                    with lock:
+                        (errors.append(f"{error}: {query}") if error else timed.append((ms, query)))
+
+            started = time.monotonic()
+            threads = [threading.Thread(target=one_client, args=(i,)) for i in range(CLIENTS)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            _report(f"match, {CLIENTS} clients", timed, errors, figures,
+                    seconds=time.monotonic() - started, path="/match/")  # fmt: skip
+        finally:
+            server.stop()
 
 
 def api_figures(client, patterns: dict[str, dict], width: int) -> dict:
