@@ -17,11 +17,12 @@ this way is safe to run twice (see each task's docstring).
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import timedelta
 from typing import Any
 
 from celery import Task, current_app
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from postings.models import QueuedTask
@@ -142,3 +143,21 @@ def relay_queued(*, older_than: timedelta = RELAY_AFTER, batch: int = RELAY_BATC
         sent += len(done)
         if len(done) < batch:
             return sent
+
+
+MAIL_RETRY_BACKOFF = 30  # seconds before the first retry; it doubles each time
+
+
+def mail_retry(*also: type[BaseException]) -> dict[str, Any]:
+    """shared_task options for a task that sends mail: retried on SMTP, network and database
+    errors (and `also`) with backoff from 30 s to an hour, for about half a day. acks_late,
+    so a worker killed mid-send leaves the message to another; each such task records what it
+    sent in the transaction that sends, so running it twice sends nothing twice."""
+    return {
+        "acks_late": True,
+        "autoretry_for": (smtplib.SMTPException, OSError, DatabaseError, *also),
+        "retry_backoff": MAIL_RETRY_BACKOFF,
+        "retry_backoff_max": 3600,
+        "max_retries": 12,
+    }
+

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
-from django.db import DatabaseError
 
+from postings.queueing import mail_retry
 from postings.seekers import alerts, services
 
-_MAIL_RETRY = {
-    "acks_late": True,
-    "autoretry_for": (smtplib.SMTPException, OSError, DatabaseError, alerts.AlertMailFailed),
-    "retry_backoff": 30,
-    "retry_backoff_max": 3600,
-    "max_retries": 12,
-}
+_MAIL_RETRY = mail_retry(alerts.AlertMailFailed)
 
 
 @shared_task(**_MAIL_RETRY)
