@@ -66,8 +66,11 @@ def _pages(cast) -> dict[str | None, list[str]]:
             "/accounts/signup/",
             "/accounts/password-reset/",
             "/saved/alerts/subscribe/?q=ranking",
+            "/match/",
+            "/match/?have=python&have=pytorch&have=pytorh&level=senior",
+            f"{live.get_absolute_url()}?have=python",
         ],
-        "seeker": ["/accounts/", "/saved/", "/saved/searches/"],
+        "seeker": ["/accounts/", "/saved/", "/saved/searches/", "/match/?have=python"],
         "employer": [
             "/employers/",
             "/employers/postings/new/",

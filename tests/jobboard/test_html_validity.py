@@ -99,4 +99,4 @@ def test_the_public_pages_have_no_html_errors(pages, tmp_path):
         if m.get("type") in {"error", "non-document-error"}
     ]
     assert errors == [], "\n".join(errors)
-    assert len(files) == 8
+    assert len(files) == 12
