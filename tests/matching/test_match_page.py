@@ -95,7 +95,9 @@ def test_every_search_filter_applies_through_the_search_pages_parser(client, boa
 def test_pasted_text_becomes_skills_in_the_address_and_is_kept_nowhere(client, board, caplog):
     secret = "Marker-7f3a in Ulm. I build models in Python and PyTorch."
 
-    response = client.post(MATCH, {"text": secret, "have": ["kubernetes"], "filters": "level=senior"})
+    response = client.post(
+        MATCH, {"text": secret, "have": ["kubernetes"], "filters": "level=senior"}
+    )
 
     assert response.status_code == 303
     location = response["Location"]

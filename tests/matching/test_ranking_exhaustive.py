@@ -70,7 +70,7 @@ def _reference(rows, have: list[int], skills: dict, wanted_filters: dict) -> lis
             continue
         had = total = 0
         for skill in skill_ids:
-            parent, active, soft = skills[skill]
+            _, active, soft = skills[skill]
             if not active:
                 continue
             weight = 1 if soft else 2 if skill in preferred else 6
