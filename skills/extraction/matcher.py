@@ -883,6 +883,40 @@ _SENT_WINDOW = 400
 _LINE_REACH = 2000  # a longer line is only searched this far around a voice word
 
 
+# A line that stops mid-sentence (no closing punctuation) before a line that goes on in lower
+# case holds one sentence with it: hard-wrapped text, and sentence splitters that break at a
+# stray character ("We achieve this through the\nprocess automation ...", "powerful front\n-
+# and backend frameworks").
+_GOES_ON = re.compile(r"[ \t]*(?:[-\u2013][ \t]+)?[a-z]")
+_STOPS = ".!?:;"
+_WRAPS = 3  # wrapped lines joined at most, each way
+
+
+def _wrapped_end(text: str, le: int) -> int:
+    """The end of the sentence that runs on from the line ending at ``le`` (a newline)."""
+    for _ in range(_WRAPS):
+        body = text[max(0, le - 4) : le].rstrip()
+        if not body or body[-1] in _STOPS or _GOES_ON.match(text, le + 1) is None:
+            break
+        nxt = text.find("\n", le + 1, le + 1 + _LINE_REACH)
+        if nxt == -1:
+            return min(len(text), le + 1 + _LINE_REACH)
+        le = nxt
+    return le
+
+
+def _wrapped_start(text: str, ls: int) -> int:
+    """The start of the sentence that the line starting at ``ls`` continues."""
+    for _ in range(_WRAPS):
+        if ls == 0 or _GOES_ON.match(text, ls) is None:
+            break
+        body = text[max(0, ls - 5) : ls - 1].rstrip()
+        if not body or body[-1] in _STOPS:
+            break
+        ls = text.rfind("\n", max(0, ls - 1 - _LINE_REACH), ls - 1) + 1
+    return ls
+
+
 def _sentence(text: str, pos: int, ls: int, le: int) -> tuple[int, int]:
     """Bounds of the sentence around ``pos`` on the long line [ls, le)."""
     a = max(ls, pos - _SENT_WINDOW)
@@ -1028,8 +1062,9 @@ def _company_context_matches(
         lo = pos - _LINE_REACH if pos > _LINE_REACH else 0
         ls = rfind("\n", lo, pos) + 1 or lo
         le = find("\n", pos, pos + _LINE_REACH)
-        if le == -1:
-            le = min(n, pos + _LINE_REACH)
+        le = min(n, pos + _LINE_REACH) if le == -1 else _wrapped_end(text, le)
+        if ls > lo:
+            ls = _wrapped_start(text, ls)
         i = bisect_left(starts, ls)
         if i == n_chosen or starts[i] >= le:
             done = le  # no skill on this line
@@ -1188,6 +1223,8 @@ def _company_subject_matches(text: str, starts: list[int], verbs: list[int]) -> 
         le = text.find("\n", pos, pos + _SENT_WINDOW)
         if le == -1:
             le = min(n, pos + _SENT_WINDOW)
+        else:
+            le = min(_wrapped_end(text, le), pos + _SENT_WINDOW)
         for m in _SENT_END.finditer(text, pos, le):
             k = m.start()
             if text[k] != "." or text[k - 1] != " ":

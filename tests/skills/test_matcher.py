@@ -423,6 +423,31 @@ def test_third_person_company_sentences(
     assert slugs(matcher, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a company sentence hard-wrapped mid-way: its second line is still the company's
+        (
+            "We achieve this through the\nprocess automation and robotics solutions .\n"
+            "You know Python .",
+            ["python"],
+        ),
+        (
+            "Acme utilises best of breed toolsets with a powerful front\n"
+            "- and backend frameworks like MongoDB and Hadoop .\nYou know Python .",
+            ["python"],
+        ),
+        # a finished line, or a next line that starts a new sentence, is not joined
+        ("We achieve this through the platform.\nprocess automation", ["automation"]),
+        ("We achieve this through the\nAutomation experience", ["automation"]),
+    ],
+)
+def test_a_company_sentence_wrapped_over_two_lines_is_still_the_company(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
+
+
 def test_search_alone_needs_technical_context(matcher: SkillMatcher) -> None:
     assert slugs(matcher, "Please search for the reference number when you apply.") == []
     assert slugs(matcher, "Build search and ranking systems in Python.") == [
