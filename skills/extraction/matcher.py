@@ -20,6 +20,8 @@ The matcher finds taxonomy aliases in free text with an Aho-Corasick automaton
   default): sentences in the company's voice ("We use Kafka", "<Org> builds SaaS for banks")
   unless they address the candidate, "About us" / "Benefits" sections and "Our tech stack"
   lists are skipped, as is a job-title first line ("Backend Engineer (Python)").
+* An industry (a skill of the ``INDUSTRY_CATEGORY``) counts only in a list, a header field or
+  a sentence about the candidate: elsewhere it is the employer's own market.
 * Case-sensitive aliases are checked against the original characters; ``needs_context``
   aliases (R, Go, Excel, Spark...) must also pass :func:`_has_context`.
 * HTML tags are blanked out before matching, so markup never produces skills.
@@ -59,6 +61,7 @@ class AliasEntry(NamedTuple):
     text: str
     case_sensitive: bool = False
     needs_context: bool = False
+    category: str = ""  # the skill's category slug: INDUSTRY_CATEGORY has a rule of its own
 
 
 class Match(NamedTuple):
@@ -366,6 +369,7 @@ class _Candidate(NamedTuple):
     name: str
     cased: str | None  # exact normalized case form required, or None
     needs_context: bool
+    industry: bool = False  # counts only where the text asks it of the candidate
 
 
 class SkillMatcher:
@@ -412,7 +416,13 @@ class SkillMatcher:
             if not key:
                 continue
             cased = normalize(entry.text, lower=False) if entry.case_sensitive else None
-            cand = _Candidate(entry.slug, entry.name, cased, bool(entry.needs_context))
+            cand = _Candidate(
+                entry.slug,
+                entry.name,
+                cased,
+                bool(entry.needs_context),
+                entry.category == INDUSTRY_CATEGORY,
+            )
             bucket = table.setdefault(key, [])
             if cand not in bucket:
                 bucket.append(cand)
@@ -421,7 +431,9 @@ class SkillMatcher:
         for key, bucket in table.items():
             # unconditional candidates first: they are preferred when they apply
             bucket.sort(key=lambda c: (c.cased is not None, c.needs_context))
-            simple = bucket[0] if bucket[0].cased is None and not bucket[0].needs_context else None
+            first = bucket[0]
+            plain = first.cased is None and not first.needs_context and not first.industry
+            simple = first if plain else None
             payload = tuple(bucket)
             for gaps in _gap_variants(key.count(" ")):
                 words = key.split(" ")
@@ -478,6 +490,7 @@ class SkillMatcher:
         cands: list[_Candidate] = []
         add_start, add_end, add_cand = starts.append, ends.append, cands.append
         ambiguous: list[int] = []  # indexes of matches whose alias needs context
+        industries: list[int] = []  # indexes of matches that name an industry
         roles: list[int] = []  # indexes of matches directly followed by a role noun
         # original positions of the context words, one list per kind: company-voice words,
         # section heading words, "Role:" / "Title:" field words
@@ -568,6 +581,8 @@ class SkillMatcher:
                     continue
                 if simple.needs_context:
                     ambiguous.append(len(cands))
+                if simple.industry:
+                    industries.append(len(cands))
             prev_end = end_idx + 1
             add_start(o_start)
             add_end(o_end)
@@ -576,6 +591,8 @@ class SkillMatcher:
         if not cands:
             return []
         drop = {i for i in ambiguous if not _has_context(text, starts, ends, cands, i)}
+        if industries:
+            drop.update(i for i in industries if not _industry_asked(text, starts, ends, cands, i))
         if self.skip_role_titles:
             drop.update(_role_title_matches(text, starts, ends, roles, fields))
             drop.update(_title_line_matches(text, starts))
@@ -917,6 +934,18 @@ def _wrapped_start(text: str, ls: int) -> int:
     return ls
 
 
+def _line_around(text: str, pos: int) -> tuple[int, int]:
+    """Bounds of the line around ``pos`` with the lines it wraps onto (bounded: a text without
+    newlines is one long line)."""
+    lo = pos - _LINE_REACH if pos > _LINE_REACH else 0
+    ls = text.rfind("\n", lo, pos) + 1 or lo
+    le = text.find("\n", pos, pos + _LINE_REACH)
+    le = min(len(text), pos + _LINE_REACH) if le == -1 else _wrapped_end(text, le)
+    if ls > lo:
+        ls = _wrapped_start(text, ls)
+    return ls, le
+
+
 def _sentence(text: str, pos: int, ls: int, le: int) -> tuple[int, int]:
     """Bounds of the sentence around ``pos`` on the long line [ls, le)."""
     a = max(ls, pos - _SENT_WINDOW)
@@ -1049,22 +1078,13 @@ def _company_context_matches(
     """
     n_chosen = len(starts)
     bisect_left = bisect.bisect_left
-    rfind = text.rfind
-    find = text.find
-    n = len(text)
     drop: set[int] = set()
     # company-voice words: each line (or sentence of a long line) is judged once
     done = -1  # end of the last line or sentence handled
     for pos in voice:
         if pos < done:
             continue
-        # the line around it (bounded: a text without newlines is one long line)
-        lo = pos - _LINE_REACH if pos > _LINE_REACH else 0
-        ls = rfind("\n", lo, pos) + 1 or lo
-        le = find("\n", pos, pos + _LINE_REACH)
-        le = min(n, pos + _LINE_REACH) if le == -1 else _wrapped_end(text, le)
-        if ls > lo:
-            ls = _wrapped_start(text, ls)
+        ls, le = _line_around(text, pos)
         i = bisect_left(starts, ls)
         if i == n_chosen or starts[i] >= le:
             done = le  # no skill on this line
@@ -1240,6 +1260,39 @@ def _company_subject_matches(text: str, starts: list[int], verbs: list[int]) -> 
         done = le
         drop.update(range(i, bisect_left(starts, le, i)))
     return drop
+
+
+# --------------------------------------------------------------------------------------
+# Industries
+# --------------------------------------------------------------------------------------
+
+# Skills of this category name an industry ("Financial services", "E-commerce").  Postings
+# ask for one in a header field or a list ("Industry: Banking Fintech") or of the candidate
+# ("experience in the financial sector is a plus"); named in any other sentence it is the
+# employer's own market ("Acme is a global leader in financial services", "we are
+# transforming the healthcare industry"): not a requirement.
+INDUSTRY_CATEGORY = "industry"
+_ITEM_WORDS = 8  # a line of at most this many words, not a sentence, is a list item or a value
+_FIELD_WORDS_BEFORE = 3  # "Industry: Broadcast Telecommunications": a field's value
+
+
+def _industry_asked(text: str, starts: list, ends: list, cands: list, i: int) -> bool:
+    """Does the text ask the industry named by match ``i`` of the candidate, or list it?"""
+    if _adjacent_skill(text, starts, ends, cands, i):
+        return True  # a list: "Banking Financial Services"
+    s = starts[i]
+    ls, le = _line_around(text, s)
+    if le - ls > _LONG_LINE:
+        ls, le = _sentence(text, s, ls, le)
+    line = text[ls:le].strip(_BULLETS)
+    if line and line[-1] not in ".!?" and len(line.split()) <= _ITEM_WORDS:
+        return True  # a list item or a header value on its own line
+    colon = text.rfind(":", ls, s)
+    if colon != -1 and len(text[colon + 1 : s].split()) <= _FIELD_WORDS_BEFORE:
+        return True  # a field's value inside a longer line
+    return not _CANDIDATE_CUES.isdisjoint(
+        text[ls:le].encode("utf-8", "replace").translate(_ASCII_BYTES).split()
+    )
 
 
 # --------------------------------------------------------------------------------------

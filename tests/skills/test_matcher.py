@@ -448,6 +448,37 @@ def test_a_company_sentence_wrapped_over_two_lines_is_still_the_company(
     assert slugs(matcher, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the employer's own market, named in prose
+        ("Hospitals run clinical trials on the platform every day.", []),
+        ("Acme has grown fast in fintech over ten years.", []),
+        # a header field or list of industries, or a sentence about the candidate
+        ("Industry: Banking Fintech", ["domain-financial-services"] * 2),
+        ("Industry:\nE-Commerce", ["domain-ecommerce"]),
+        (
+            "Data Engineer\nJob type: Full-time Industry: E-Commerce Company size: 50 people",
+            ["domain-ecommerce"],
+        ),
+        ("Experience in the financial sector is a plus.", ["domain-financial-services"]),
+    ],
+)
+def test_an_industry_counts_only_where_the_posting_asks_for_it(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
+
+
+def test_the_industry_rule_follows_the_category() -> None:
+    entries = [
+        AliasEntry("fintech", "Financial services", "fintech", category="industry"),
+        AliasEntry("saas", "SaaS", "saas", category="domain"),
+    ]
+    m = SkillMatcher.from_entries(entries)
+    assert slugs(m, "Acme has grown fast in fintech and saas.") == ["saas"]
+
+
 def test_search_alone_needs_technical_context(matcher: SkillMatcher) -> None:
     assert slugs(matcher, "Please search for the reference number when you apply.") == []
     assert slugs(matcher, "Build search and ranking systems in Python.") == [
