@@ -1079,6 +1079,7 @@ def _company_context_matches(
     n_chosen = len(starts)
     bisect_left = bisect.bisect_left
     drop: set[int] = set()
+    voiced: list[tuple[int, int]] = []  # short lines in the company's voice, with skills
     # company-voice words: each line (or sentence of a long line) is judged once
     done = -1  # end of the last line or sentence handled
     for pos in voice:
@@ -1098,6 +1099,10 @@ def _company_context_matches(
         done = le
         if _company_voice(text[ls:le]):
             drop.update(range(i, bisect_left(starts, le, i)))
+            if le - ls <= _LONG_LINE:
+                voiced.append((ls, le))
+    if len(voiced) > 1:
+        drop.update(_company_list_matches(text, starts, voiced))
     # section heading words: a section is judged once, from its first heading word
     done = -1  # end of the last section handled
     for pos in headings:
@@ -1109,6 +1114,74 @@ def _company_context_matches(
         a, done = span
         i = bisect_left(starts, a)
         drop.update(range(i, bisect_left(starts, done, i)))
+    return drop
+
+
+def _block_edge(line: str) -> bool:
+    """Does this line end a block of list lines: blank, long, or a heading?"""
+    line = line.strip()
+    return (
+        not line
+        or len(line) > _LONG_LINE
+        or line[-1] == ":"
+        or (len(line.split()) <= 4 and line[-1] not in ".!?")
+        or _ANY_HEADING.match(line) is not None
+    )
+
+
+def _company_list_matches(text: str, starts: list[int], voiced: list[tuple[int, int]]) -> set[int]:
+    """Indexes of matches on the other lines of a list told in the company's voice.
+
+    ``voiced`` are the (sorted) short lines in the company's voice that hold skills.  When two
+    or more of them stand in one block of lines (between blank lines or headings), as many as
+    the block's other lines with skills, and none of those addresses the candidate or sets a
+    task, those lines describe the company too ("Java and Groovy for our back-end apps" /
+    "Python for data processing" / "CentOS as the basis for all our servers").
+    """
+    bisect_left = bisect.bisect_left
+    n = len(text)
+    drop: set[int] = set()
+    done = -1  # end of the last block judged
+    for ls, le in voiced:
+        if ls < done:
+            continue
+        a = ls  # the block's first line
+        while a > 0:
+            p = text.rfind("\n", 0, a - 1) + 1
+            if _block_edge(text[p : a - 1]):
+                break
+            a = p
+        b = le  # the end of its last line
+        while b < n:
+            e = text.find("\n", b + 1)
+            e = n if e == -1 else e
+            if _block_edge(text[b + 1 : e]):
+                break
+            b = e
+        done = b
+        company = 0
+        others: list[tuple[int, int]] = []  # (first, end) match indexes of the other lines
+        p = a
+        while p < b:
+            e = text.find("\n", p, b)
+            e = b if e == -1 else e
+            i = bisect_left(starts, p)
+            j = bisect_left(starts, e, i)
+            k = bisect.bisect_right(voiced, (p, n)) - 1
+            if k >= 0 and voiced[k][0] <= p < voiced[k][1]:
+                company += i < j
+                e = voiced[k][1]  # a voiced line may wrap over several
+                j = bisect_left(starts, e, i)
+            elif i < j:
+                line = text[p:e]
+                if _addresses_candidate(line) or _is_task(line):
+                    company = 0
+                    break
+                others.append((i, j))
+            p = e + 1
+        if company >= 2 and company >= len(others):
+            for i, j in others:
+                drop.update(range(i, j))
     return drop
 
 

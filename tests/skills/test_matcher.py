@@ -451,6 +451,37 @@ def test_a_company_sentence_wrapped_over_two_lines_is_still_the_company(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # two lines of the list speak of "our" stack: its other lines are the stack too
+        (
+            "Responsibilities\nYou will own the platform .\n"
+            "Oracle and Cassandra for data storage .\n"
+            "Java and Groovy for our back-end applications .\n"
+            "Typescript and React for our web apps .\n"
+            "Python for data processing .\n"
+            "Qualifications\nExperience with Kafka .",
+            ["kafka"],
+        ),
+        # one such line is not enough, nor a list that also asks something of the candidate
+        (
+            "Python for data processing .\nOur platform runs on Java .\nDocker and Kubernetes .",
+            ["python", "data-pipelines", "docker", "kubernetes"],
+        ),
+        (
+            "Python for data processing .\nJava for our back-end .\nReact for our web apps .\n"
+            "You know Docker .",
+            ["python", "data-pipelines", "docker"],
+        ),
+    ],
+)
+def test_a_list_told_in_the_company_voice_is_the_company_stack(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # the employer's own market, named in prose
         ("Hospitals run clinical trials on the platform every day.", []),
         ("Acme has grown fast in fintech over ten years.", []),
