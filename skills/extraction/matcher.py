@@ -446,9 +446,10 @@ class SkillMatcher:
         if skip_role_titles:
             # role nouns ride along in the same pass; their payload has no candidates
             # (kind "r": a role noun that also names a "Role:" field, "t": a field word only)
+            # "m": a team noun, which a team's name of a few words may come before
             for word in ROLE_NOUNS:
                 if word not in table:
-                    kind = "r" if word in _FIELD_WORDS else None
+                    kind = "r" if word in _FIELD_WORDS else "m" if word in _TEAM_NOUNS else None
                     keys[f" {word} "] = (len(word), len(word) + 2, None, kind)
             for word in _FIELD_WORDS - ROLE_NOUNS:
                 if word not in table:
@@ -497,6 +498,7 @@ class SkillMatcher:
         voice: list[int] = []
         headings: list[int] = []
         fields: list[int] = []
+        teams: list[int] = []  # team nouns a few words after a match
         company: list[int] = []  # verbs of third-person sentences ("Acme builds ...")
         optional: list[int] = []  # words that mark skills as optional ("is a plus")
         marks = {
@@ -504,6 +506,7 @@ class SkillMatcher:
             "h": headings,
             "r": fields,
             "t": fields,
+            "m": teams,
             "c": company,
             "o": optional,
         }
@@ -531,13 +534,14 @@ class SkillMatcher:
                         v_last = ks
                         continue
                     v_run = True
-                elif simple is None or simple == "r":  # a role noun: after the last match?
-                    # directly or after one filler word ("Full Stack Software Engineer")
+                elif simple is None or simple == "r" or simple == "m":
+                    # a role noun: after the last match, directly or after one filler word
+                    # ("Full Stack Software Engineer")?
                     if prev_end == ks or (
                         ks - prev_end < _ROLE_GAP and padded[prev_end:ks].strip() in _ROLE_FILLERS
                     ):
                         roles.append(len(cands) - 1)
-                    if simple is None:
+                    if simple is None or (simple == "m" and ks - prev_end > _TEAM_GAP):
                         continue
                 if v_last >= 0:  # a voice word held back: place it first
                     p = v_last + 1
@@ -595,6 +599,8 @@ class SkillMatcher:
             drop.update(i for i in industries if not _industry_asked(text, starts, ends, cands, i))
         if self.skip_role_titles:
             drop.update(_role_title_matches(text, starts, ends, roles, fields))
+            if teams:
+                drop.update(_team_name_matches(text, starts, ends, teams))
             drop.update(_title_line_matches(text, starts))
         if self.skip_company_context and (voice or headings):
             drop.update(_company_context_matches(text, starts, voice, headings))
@@ -772,6 +778,49 @@ def _role_title_matches(
         for a, b in fields:
             i = bisect.bisect_left(starts, a)
             drop.update(range(i, bisect.bisect_left(starts, b, i)))
+    return drop
+
+
+# A team's name of a few words before its noun holds skills: "our Agile hybrid DevOps teams",
+# "an agile and cross-functional Scrum team", "all Data Catalog feature teams".  The name
+# follows a determiner and has only plain words ("team spirit" or "team members" are no team).
+_TEAM_NOUNS = frozenset(["team", "teams", "squad", "squads"])
+_TEAM_GAP = 60  # characters of the doubled text between a match and the team noun, at most
+_TEAM_NAME_WORDS = 3  # words between a skill and the team noun, at most
+_TEAM_NOUN = re.compile(
+    r"(?:teams?|squads?)\b(?![ \t]*:)"
+    r"(?![ \t]+(?:spirit|players?|members?|mates?|building|work|events?)\b)",
+    re.IGNORECASE,
+)
+_DETERMINERS = _words("our your their its the a an all this these every each")
+_NOT_IN_NAME = _words(
+    """
+    that which who whom whose to for with in on of at by from as into onto or is are be was
+    were will can could has have had do does we you they
+    """
+) | _DETERMINERS
+_NAME_WORD = re.compile(r"[^\W_][\w-]*|&")
+
+
+def _team_name_matches(text: str, starts: list[int], ends: list[int], teams: list[int]) -> set[int]:
+    """Indexes of matches in a team's name of a few words ("our Agile hybrid DevOps teams");
+    ``teams`` are the positions of the team nouns the matcher found after a match."""
+    drop: set[int] = set()
+    for pos in teams:
+        if _TEAM_NOUN.match(text, pos) is None:
+            continue
+        last = bisect.bisect_left(starts, pos) - 1  # the last match before the noun
+        k = last
+        while k >= 0 and k >= last - _TEAM_NAME_WORDS:
+            words = text[ends[k] : pos].split()
+            if len(words) > _TEAM_NAME_WORDS or not all(
+                _NAME_WORD.fullmatch(w) and w.lower() not in _NOT_IN_NAME for w in words
+            ):
+                break
+            if _prev_token(text, starts[k]) in _DETERMINERS:
+                drop.update(range(k, last + 1))
+                break
+            k -= 1
     return drop
 
 

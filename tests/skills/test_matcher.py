@@ -101,6 +101,26 @@ def test_role_titles_are_skipped_by_default(matcher: SkillMatcher) -> None:
     assert slugs(matcher, "You know Java and Python.") == ["java", "python"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You will work in one of our Agile hybrid DevOps teams.", []),
+        ("You join an agile and cross-functional Scrum team.", []),
+        ("Be part of our Agile 10 person team.", []),
+        ("Join the R & D bioinformatics team.", []),
+        # no determiner before the skill, a verb or article inside, or no team after all
+        ("Agile cross-functional teams build it.", ["agile"]),
+        ("Instil a growth mindset and enable the team.", ["adaptability"]),
+        ("Bring your Agile experience to the team.", ["agile"]),
+        ("An Agile mindset and team spirit.", ["agile", "teamwork"]),
+    ],
+)
+def test_skills_in_a_team_name_of_a_few_words_are_skipped(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
+
+
 def test_title_first_line_is_skipped(matcher: SkillMatcher) -> None:
     assert slugs(matcher, "Backend Engineer ( Python )\nYou know Django.") == ["django"]
     assert slugs(matcher, "Software Engineer - Java\nJava 11 and Spring Boot") == [
