@@ -301,6 +301,10 @@ _BLOCK_BEFORE = _words(
 # A character glued to an ambiguous alias (R&D, C-level, go-getter, R's) rejects it.
 _GLUE_CHARS = frozenset("&-\u2010\u2011\u2012\u2013\u2014'\u2019.@_=*")
 
+# Words of how to apply: an ambiguous alias among them is a document, not a skill ("Send your
+# CV", "motivation letter and CV", "your documents (CV, certificates, references)").
+_APPLYING_WORDS = _words("send resume résumé letter motivation certificates")
+
 _WINDOW = 60  # characters on each side searched for context
 
 # A skill directly followed by one of these nouns names a role or a team ("Java Developer",
@@ -699,6 +703,9 @@ def _has_context(text: str, starts: list, ends: list, cands: list, i: int) -> bo
     nl = text.find("\n", o_end, hi)
     if nl != -1:
         hi = nl
+    window = _TOKEN_RE.findall((text[lo:o_start] + " " + text[o_end:hi]).lower())
+    if not _APPLYING_WORDS.isdisjoint(window):
+        return False  # how to apply: "send your CV", "motivation letter and CV"
     # another skill close by, within the same line
     n = len(cands)
     for j in (i - 1, i + 1, i - 2, i + 2):
@@ -706,7 +713,6 @@ def _has_context(text: str, starts: list, ends: list, cands: list, i: int) -> bo
             c2 = cands[j]
             if starts[j] >= lo and ends[j] <= hi and c2.slug != cand.slug and not c2.needs_context:
                 return True
-    window = _TOKEN_RE.findall((text[lo:o_start] + " " + text[o_end:hi]).lower())
     return not CONTEXT_WORDS.isdisjoint(window)
 
 

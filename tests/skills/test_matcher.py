@@ -530,6 +530,22 @@ def test_the_industry_rule_follows_the_category() -> None:
     assert slugs(m, "Acme has grown fast in fintech and saas.") == ["saas"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Send in your CV and examples of your code.", []),
+        ("We look forward to your motivation letter and CV describing your experience.", []),
+        ("Apply with your r\u00e9sum\u00e9 or CV describing your technical skills.", []),
+        # computer vision among technical words is still computer vision
+        ("Experience in CV and NLP model development.", ["computer-vision", "nlp"]),
+    ],
+)
+def test_a_cv_in_how_to_apply_is_the_resume(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
+
+
 def test_search_alone_needs_technical_context(matcher: SkillMatcher) -> None:
     assert slugs(matcher, "Please search for the reference number when you apply.") == []
     assert slugs(matcher, "Build search and ranking systems in Python.") == [
