@@ -329,7 +329,7 @@ _ROLE_FILLERS = _words(
     """
     software web application applications platform data cloud systems solutions development
     test automation reliability infrastructure mobile stack senior junior principal staff
-    system project product program performance technical
+    system project product program performance technical oriented focused minded
     """
 )
 
@@ -541,8 +541,14 @@ class SkillMatcher:
                 elif simple is None or simple == "r" or simple == "m":
                     # a role noun: after the last match, directly or after one filler word
                     # ("Full Stack Software Engineer")?
+                    # or after an abbreviation in brackets ("Social Engineering (SE)
+                    # Specialist"), which _ROLE_AFTER checks on the original text
                     if prev_end == ks or (
-                        ks - prev_end < _ROLE_GAP and padded[prev_end:ks].strip() in _ROLE_FILLERS
+                        ks - prev_end < _ROLE_GAP
+                        and (
+                            (gap := padded[prev_end:ks].strip()) in _ROLE_FILLERS
+                            or len(gap) <= _ABBREVIATION
+                        )
                     ):
                         roles.append(len(cands) - 1)
                     if simple is None or (simple == "m" and ks - prev_end > _TEAM_GAP):
@@ -730,8 +736,12 @@ def _adjacent_skill(text: str, starts: list, ends: list, cands: list, i: int) ->
 
 
 _TITLE_JOINERS = frozenset(["", "/", "-", "&", ",", "|", "+", "(", ")", "and", "or"])
+_ABBREVIATION = 6  # characters of an abbreviation in brackets between a skill and a role noun
 _ROLE_AFTER = re.compile(
-    r"[ \t]*[-/]?[ \t]*(?:(?:"
+    r"[ \t]*[-/]?[ \t]*"
+    # the skill's own closing bracket, or its abbreviation: "Machine Learning (ML) Engineer"
+    r"(?:\)[ \t]*|\([ \t]*[A-Za-z0-9][\w.+#/-]{0,5}[ \t]*\)[ \t]*)?"
+    r"(?:(?:"
     + "|".join(sorted(_ROLE_FILLERS))
     + r")[ \t]+)?(?:"
     + "|".join(sorted(ROLE_NOUNS))
@@ -799,12 +809,15 @@ _TEAM_NOUN = re.compile(
     re.IGNORECASE,
 )
 _DETERMINERS = _words("our your their its the a an all this these every each")
-_NOT_IN_NAME = _words(
-    """
+_NOT_IN_NAME = (
+    _words(
+        """
     that which who whom whose to for with in on of at by from as into onto or is are be was
     were will can could has have had do does we you they
     """
-) | _DETERMINERS
+    )
+    | _DETERMINERS
+)
 _NAME_WORD = re.compile(r"[^\W_][\w-]*|&")
 
 

@@ -104,6 +104,24 @@ def test_role_titles_are_skipped_by_default(matcher: SkillMatcher) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("We hire a Social Engineering (SE) Specialist.", []),
+        ("You are a Machine Learning (ML) Engineer.", []),
+        ("Share practices with backend-oriented developers.", []),
+        ("Work with the Site Reliability Engineering ( SRE ) team.", []),
+        # punctuation that ends the skill's sentence, or words, are no abbreviation
+        ("You know Java. Developers love it.", ["java"]),
+        ("You know Python (3.10 or later) and SQL.", ["python", "sql"]),
+    ],
+)
+def test_a_role_after_an_abbreviation_or_an_oriented_word_is_still_a_role(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, "About the job.\n" + text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("You will work in one of our Agile hybrid DevOps teams.", []),
         ("You join an agile and cross-functional Scrum team.", []),
         ("Be part of our Agile 10 person team.", []),
