@@ -973,6 +973,7 @@ _LINE_REACH = 2000  # a longer line is only searched this far around a voice wor
 # stray character ("We achieve this through the\nprocess automation ...", "powerful front\n-
 # and backend frameworks").
 _GOES_ON = re.compile(r"[ \t]*(?:[-\u2013][ \t]+)?[a-z]")
+_GOES_ON_FIRST = frozenset(" \t-\u2013abcdefghijklmnopqrstuvwxyz")  # what _GOES_ON starts with
 _STOPS = ".!?:;"
 _WRAPS = 3  # wrapped lines joined at most, each way
 
@@ -1008,8 +1009,12 @@ def _line_around(text: str, pos: int) -> tuple[int, int]:
     lo = pos - _LINE_REACH if pos > _LINE_REACH else 0
     ls = text.rfind("\n", lo, pos) + 1 or lo
     le = text.find("\n", pos, pos + _LINE_REACH)
-    le = min(len(text), pos + _LINE_REACH) if le == -1 else _wrapped_end(text, le)
-    if ls > lo:
+    if le == -1:
+        le = min(len(text), pos + _LINE_REACH)
+    # most lines end with a stop or before a capital, and start with one: no call then
+    elif text[le - 1] not in _STOPS and text[le + 1 : le + 2] in _GOES_ON_FIRST:
+        le = _wrapped_end(text, le)
+    if ls > lo and text[ls] in _GOES_ON_FIRST:
         ls = _wrapped_start(text, ls)
     return ls, le
 
@@ -1210,8 +1215,20 @@ def _company_list_matches(text: str, starts: list[int], voiced: list[tuple[int, 
     n = len(text)
     drop: set[int] = set()
     done = -1  # end of the last block judged
-    for ls, le in voiced:
+    for k, (ls, le) in enumerate(voiced):
         if ls < done:
+            continue
+        # a block needs the next voiced line: look no further than that first
+        nxt = voiced[k + 1][0] if k + 1 < len(voiced) else -1
+        b = le
+        while b + 1 <= nxt:
+            e = text.find("\n", b + 1)
+            e = n if e == -1 else e
+            if _block_edge(text[b + 1 : e]):
+                break
+            b = e
+        if b + 1 <= nxt or nxt == -1:
+            done = b if nxt != -1 else done
             continue
         a = ls  # the block's first line
         while a > 0:
