@@ -181,7 +181,18 @@ def _encode_non_ascii(err: UnicodeError) -> tuple[bytes, int]:
     only at the (few) non-ASCII runs: much cheaper than a regex pass with a callback."""
     if not isinstance(err, UnicodeEncodeError):
         raise err
-    return err.object[err.start : err.end].translate(_LOWER_TABLE).encode("utf-8"), err.end
+    run = err.object[err.start : err.end]
+    # the same few runs come back again and again (quotes, dashes, bullets, accented words)
+    out = _RUN_BYTES.get(run)
+    if out is None:
+        out = run.translate(_LOWER_TABLE).encode("utf-8")
+        if len(run) <= 8 and len(_RUN_BYTES) < _RUN_BYTES_MAX:  # short runs only: bounded
+            _RUN_BYTES[run] = out
+    return out, err.end
+
+
+_RUN_BYTES: dict[str, bytes] = {}  # normalized UTF-8 of short non-ASCII runs seen before
+_RUN_BYTES_MAX = 10_000
 
 
 codecs.register_error(_ENCODE_ERRORS, _encode_non_ascii)
@@ -737,16 +748,38 @@ def _adjacent_skill(text: str, starts: list, ends: list, cands: list, i: int) ->
 
 _TITLE_JOINERS = frozenset(["", "/", "-", "&", ",", "|", "+", "(", ")", "and", "or"])
 _ABBREVIATION = 6  # characters of an abbreviation in brackets between a skill and a role noun
+
+
+def _word_trie(words: Iterable[str]) -> str:
+    """A regex group matching exactly ``words``, as a trie of their letters: the regex engine
+    tries every branch of a plain ``a|b|c`` in turn, a trie only the branches of the next
+    letter (a few instead of dozens)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def branch(node: dict) -> str:
+        alts = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            return "(?:" + "|".join(alts) + ")?" if alts else ""
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return "(?:" + branch(trie) + ")"
+
+
 _ROLE_AFTER = re.compile(
     r"[ \t]*[-/]?[ \t]*"
     # the skill's own closing bracket, or its abbreviation: "Machine Learning (ML) Engineer"
     r"(?:\)[ \t]*|\([ \t]*[A-Za-z0-9][\w.+#/-]{0,5}[ \t]*\)[ \t]*)?"
-    r"(?:(?:"
-    + "|".join(sorted(_ROLE_FILLERS))
-    + r")[ \t]+)?(?:"
-    + "|".join(sorted(ROLE_NOUNS))
+    + "(?:"
+    + _word_trie(_ROLE_FILLERS)
+    + r"[ \t]+)?"
+    + _word_trie(ROLE_NOUNS)
     # a heading is no title: "... java python sql Job description", "Position type:"
-    + r")\b(?![ \t]*(?::|descriptions?\b|types?\b|titles?\b|summary\b|requirements?\b))",
+    + r"\b(?![ \t]*(?::|descriptions?\b|types?\b|titles?\b|summary\b|requirements?\b))",
     re.IGNORECASE,
 )
 # "Role: Data Engineer", "Job title:\nML Engineer": the value of a title field
@@ -1039,7 +1072,7 @@ def _company_voice(sentence: str) -> bool:
     """Is this sentence with "we" or "our" the company talking about itself ("Our platform
     runs on Kafka") rather than about the candidate ("We need Kafka skills") or a task
     ("Maintain our Kafka")?"""
-    return not _addresses_candidate(sentence) and not _is_task(sentence)
+    return not _is_task(sentence) and not _addresses_candidate(sentence)  # the cheaper first
 
 
 def _addresses_candidate(sentence: str) -> bool:
@@ -1197,8 +1230,9 @@ def _block_edge(line: str) -> bool:
         not line
         or len(line) > _LONG_LINE
         or line[-1] == ":"
-        or (len(line.split()) <= 4 and line[-1] not in ".!?")
-        or _ANY_HEADING.match(line) is not None
+        or (line[-1] not in ".!?" and len(line.split(None, 4)) <= 4)
+        # _ANY_HEADING: a line ending with a colon (above) or in capitals, at most 41 long
+        or (len(line) <= 41 and "A" <= line[0] <= "Z" and _ANY_HEADING.match(line) is not None)
     )
 
 
@@ -1443,10 +1477,14 @@ def _industry_asked(text: str, starts: list, ends: list, cands: list, i: int) ->
     if le - ls > _LONG_LINE:
         ls, le = _sentence(text, s, ls, le)
     line = text[ls:le].strip(_BULLETS)
-    if line and line[-1] not in ".!?" and len(line.split()) <= _ITEM_WORDS:
+    # (split no further than the word limit: a long line need not be split whole)
+    if line and line[-1] not in ".!?" and len(line.split(None, _ITEM_WORDS)) <= _ITEM_WORDS:
         return True  # a list item or a header value on its own line
     colon = text.rfind(":", ls, s)
-    if colon != -1 and len(text[colon + 1 : s].split()) <= _FIELD_WORDS_BEFORE:
+    if (
+        colon != -1
+        and len(text[colon + 1 : s].split(None, _FIELD_WORDS_BEFORE)) <= _FIELD_WORDS_BEFORE
+    ):
         return True  # a field's value inside a longer line
     return not _CANDIDATE_CUES.isdisjoint(
         text[ls:le].encode("utf-8", "replace").translate(_ASCII_BYTES).split()
@@ -1530,7 +1568,7 @@ def _optional_matches(text: str, starts: list[int], markers: list[int]) -> set[i
             rest = text[pos:le].rstrip()
             i = bisect_left(starts, pos)
             if (
-                len(rest.split()) <= _OPTIONAL_HEADING_WORDS
+                len(rest.split(None, _OPTIONAL_HEADING_WORDS)) <= _OPTIONAL_HEADING_WORDS
                 and ":" not in rest[:-1]
                 and (i == len(starts) or starts[i] >= le)  # no skill on the line itself
             ):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
 from skills.extraction.cli import run as cli_run
-from skills.extraction.matcher import AliasEntry, SkillMatcher, normalize
+from skills.extraction.matcher import AliasEntry, SkillMatcher, _word_trie, normalize
 from skills.extraction.taxonomy import DEFAULT_TAXONOMY_PATH, Taxonomy, TaxonomyError
 
 pytestmark = []
@@ -334,6 +335,29 @@ def test_non_ascii_runs_surrogates_and_control_characters(matcher: SkillMatcher)
     for m in found:
         assert text[m.start : m.end] == m.text
     assert matcher.find("\x02") == matcher.find("  \x02  ") == []
+
+
+def test_a_repeated_non_ascii_run_is_normalized_the_same_each_time(
+    matcher: SkillMatcher,
+) -> None:
+    # the error handler keeps the bytes of short runs it has seen: a second text with the
+    # same runs must find the same skills at the same places as the first
+    text = "\u201cPyTorch\u201d \u2013 \ufb01ne \u00e9\u00e9 Docker \u2022 Kafka"
+    first = matcher.find(text)
+    assert [m.slug for m in first] == ["pytorch", "docker", "kafka"]
+    assert matcher.find(text) == first
+    assert [(m.start, m.text) for m in matcher.find("\u2022 " + text)] == [
+        (m.start + 2, m.text) for m in first
+    ]
+
+
+def test_a_word_trie_matches_exactly_its_words() -> None:
+    words = ["developer", "developers", "dev", "engineer", "lead", "leads", "r&d"]
+    pattern = re.compile(_word_trie(words), re.IGNORECASE)
+    for word in words:
+        assert pattern.fullmatch(word) and pattern.fullmatch(word.upper())
+    for other in ["", "d", "deve", "developerss", "engineers", "lea", "r", "rd", "r&"]:
+        assert pattern.fullmatch(other) is None, other
 
 
 def test_entry_order_does_not_change_matches() -> None:
