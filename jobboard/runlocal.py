@@ -119,6 +119,7 @@ def _banner(port: int, services: LocalServices) -> str:
         f"  Health: http://127.0.0.1:{port}/healthz   Admin: http://127.0.0.1:{port}/admin/\n"
         f"  Database: {db}; broker: {redis}\n"
         f"  Demo logins:\n{logins}\n"
+        f"  Mail is printed here and kept in .local/mail/ as .eml files.\n"
         f"  Press Ctrl-C to stop everything.\n"
     )
 

@@ -17,11 +17,12 @@ this way is safe to run twice (see each task's docstring).
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import timedelta
 from typing import Any
 
 from celery import Task, current_app
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from postings.models import QueuedTask
@@ -43,6 +44,39 @@ def enqueue_on_commit(task_name: str, *args: Any, **options: Any) -> None:
     task = _task(task_name)
     row = QueuedTask.objects.create(task=task.name, args=list(args), options=options)
     transaction.on_commit(lambda: _send_now(row.pk))
+
+
+def enqueue_many_on_commit(task_name: str, args_list: list[tuple], **options: Any) -> None:
+    """enqueue_on_commit for many tasks of one kind at once (an alert run's mails): the rows
+    in one INSERT, and after commit one broker check and one connection for all of them."""
+    if not args_list:
+        return
+    task = _task(task_name)
+    rows = QueuedTask.objects.bulk_create(
+        [QueuedTask(task=task.name, args=list(args), options=options) for args in args_list],
+        batch_size=1_000,
+    )
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _send_many_now(task, ids))
+
+
+def _send_many_now(task: Task, ids: list[int]) -> None:
+    if not available():
+        return
+    sent = []
+    try:
+        with current_app.producer_or_acquire() as producer:
+            for row in QueuedTask.objects.filter(pk__in=ids).order_by("id"):
+                task.apply_async(
+                    tuple(row.args), producer=producer, retry=True, retry_policy=_RETRY_POLICY,
+                    **row.options,
+                )  # fmt: skip
+                sent.append(row.pk)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the relay sends the rest
+        unsent = len(ids) - len(sent)
+        logger.warning("could not send %d %s tasks now (%s); the relay will",
+                       unsent, task.name, exc.__class__.__name__)  # fmt: skip
+    QueuedTask.objects.filter(pk__in=sent).delete()
 
 
 def _task(name: str) -> Task:
@@ -109,3 +143,21 @@ def relay_queued(*, older_than: timedelta = RELAY_AFTER, batch: int = RELAY_BATC
         sent += len(done)
         if len(done) < batch:
             return sent
+
+
+MAIL_RETRY_BACKOFF = 30  # seconds before the first retry; it doubles each time
+
+
+def mail_retry(*also: type[BaseException]) -> dict[str, Any]:
+    """shared_task options for a task that sends mail: retried on SMTP, network and database
+    errors (and `also`) with backoff from 30 s to an hour, for about half a day. acks_late,
+    so a worker killed mid-send leaves the message to another; each such task records what it
+    sent in the transaction that sends, so running it twice sends nothing twice."""
+    return {
+        "acks_late": True,
+        "autoretry_for": (smtplib.SMTPException, OSError, DatabaseError, *also),
+        "retry_backoff": MAIL_RETRY_BACKOFF,
+        "retry_backoff_max": 3600,
+        "max_retries": 12,
+    }
+

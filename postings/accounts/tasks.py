@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
-from django.db import DatabaseError
 
 from postings.accounts import services
+from postings.queueing import mail_retry
 
-_MAIL_RETRY = {
-    "acks_late": True,
-    "autoretry_for": (smtplib.SMTPException, OSError, DatabaseError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 3600,
-    "max_retries": 12,
-}
+_MAIL_RETRY = mail_retry()
 
 
 @shared_task(**_MAIL_RETRY)

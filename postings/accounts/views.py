@@ -84,20 +84,28 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", context, status=status)
 
 
-class RateLimitedLoginView(auth_views.LoginView):
-    form_class = EmailAuthenticationForm
-    redirect_authenticated_user = True
+class _RateLimitedPost:
+    """A form view whose POST is refused, with the form and the limit's message, once
+    `rate_limit` is reached. Mixed in before the Django auth view it limits."""
+
+    rate_limit: list[ratelimits.Rule]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if ratelimits.rate_limited(request, ratelimits.LOG_IN):
+        if ratelimits.rate_limited(request, self.rate_limit):
             form = self.get_form()
             form.errors.clear()
             form.add_error(None, ratelimits.MESSAGE)
-            # The password is never sent back into the page.
+            # What was typed (a password) is never sent back into the page.
             return self.render_to_response(
                 self.get_context_data(form=form), status=ratelimits.STATUS
             )
         return super().post(request, *args, **kwargs)
+
+
+class RateLimitedLoginView(_RateLimitedPost, auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+    rate_limit = ratelimits.LOG_IN
 
     def get_default_redirect_url(self) -> str:
         # Employers go to their postings; everyone else to their account.
@@ -106,19 +114,10 @@ class RateLimitedLoginView(auth_views.LoginView):
         return reverse("accounts:account")
 
 
-class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+class RateLimitedPasswordResetView(_RateLimitedPost, auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if ratelimits.rate_limited(request, ratelimits.PASSWORD_RESET):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, ratelimits.MESSAGE)
-            return self.render_to_response(
-                self.get_context_data(form=form), status=ratelimits.STATUS
-            )
-        return super().post(request, *args, **kwargs)
+    rate_limit = ratelimits.PASSWORD_RESET
 
 
 @login_required

@@ -7,21 +7,12 @@ twice. Beat's schedule for the periodic ones is in settings.CELERY_BEAT_SCHEDULE
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
-from django.db import DatabaseError
 
 from postings.employers import counters, services
-from postings.queueing import enqueue_on_commit
+from postings.queueing import enqueue_on_commit, mail_retry
 
-_MAIL_RETRY = {
-    "acks_late": True,
-    "autoretry_for": (smtplib.SMTPException, OSError, DatabaseError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 3600,
-    "max_retries": 12,
-}
+_MAIL_RETRY = mail_retry()
 
 
 @shared_task(**_MAIL_RETRY)

@@ -8,12 +8,16 @@ and weekly digests as they fall due, in chunks, two workers side by side):
 2. **The window.** The roles published since the oldest alert's mark (minus OVERLAP) that
    are visible now, read once for the chunk: their facet columns, skills and the words of
    their search documents, into small in-memory indexes.
-3. **Candidates.** For each alert, the window's roles its structured filters and words
-   could match: a superset, from set intersections in memory, so most alerts (nothing new
-   for them) cost no query at all.
-4. **Exact matches.** For alerts with candidates, the search page's own filter
-   (postings.filters) over just those roles, one query per distinct search: the page, the
-   feed and the alert can never disagree about which roles match.
+3. **Candidates.** For each alert, the window's roles its filters match, as set
+   intersections in memory: exact for the structured filters (level, role, workplace, type,
+   visa, skills, country, company, pay floor), a superset for the text (the words as the
+   documents' own lexemes). Most alerts (nothing new for them) cost no query at all.
+4. **Exact text.** The text is matched by the search page's own filter (postings.filters),
+   once per distinct text however many alerts share it, over just the candidate roles; an
+   alert with a filter the indexes do not hold (a city, "posted within") runs the page's
+   whole filter. The in-memory filters are a second reading of the page's rules, kept in
+   line with them by property tests (tests/seekers/test_alert_candidates.py) rather than
+   trusted: that is the price of checking a hundred thousand alerts in two minutes.
 5. **Record.** In one transaction: an AlertMail with the roles, an AlertSentPosting per
    role (a unique constraint: a role is never mailed twice by one alert, even if it closes
    and reopens), the alert's mark moved to the run's time, its next due time, the claim
@@ -22,8 +26,8 @@ and weekly digests as they fall due, in chunks, two workers side by side):
 Why this direction (each alert against the new roles, not each new role against a reverse
 index of alerts): the roles new in a day are few (thousands) next to the alerts (a hundred
 thousand), so one pass over a day's roles builds indexes every alert can be checked against
-in microseconds; and exactness comes from the very filter the search page runs, rather than
-from a second implementation of every filter inside a reverse index, which would drift.
+in microseconds, and the text, the one filter whose rules are PostgreSQL's own (stemming,
+phrases, skill words), is matched by the page's filter itself.
 
 The mark is a publication time. A role committed a little after a run read the window, but
 stamped before the run's time, is caught by the next run, whose window starts OVERLAP
@@ -33,12 +37,14 @@ before the mark; the sent-role records keep the overlap from mailing anything tw
 from __future__ import annotations
 
 import functools
-import re
+import io
 import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
@@ -47,7 +53,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from postings.filters import PostingFilter, skill_words, validate_params
+from postings.filters import PostingFilter
 from postings.mail import build, site_domain, site_url
 from postings.models import (
     AlertMail,
@@ -56,16 +62,22 @@ from postings.models import (
     Posting,
     SavedSearch,
     SyncMark,
+    Workplace,
+    remote_codes_for,
 )
-from postings.queueing import enqueue_on_commit
+from postings.queueing import enqueue_many_on_commit
 from postings.seekers.services import unsubscribe_token
 from skills.services import SkillIndex, skill_index
 
 OVERLAP = timedelta(minutes=10)
 CLAIM_FOR = timedelta(minutes=15)
-CHUNK = 10_000
+# Alerts one worker takes at a time: large, because each chunk reads the window and matches
+# each distinct text once; two chunks of a hundred thousand keep two workers busy.
+CHUNK = 50_000
 # An alert mail not sent this long after its digest lost its task: the sweep sends it.
 RESEND_AFTER = timedelta(minutes=15)
+# Mails one send task sends, one after another (each in its own transaction).
+MAILS_PER_TASK = 200
 # At most this many roles are listed in one mail; the mail links to the search for the rest.
 MAIL_ROLES = 50
 DIGEST_EVERY = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
@@ -89,18 +101,60 @@ class Window:
     by_facet: dict[str, dict[str, set[int]]] = field(default_factory=dict)
     by_skill: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     visa: set[int] = field(default_factory=set)
-    company: dict[int, str] = field(default_factory=dict)
-    by_lexeme: dict[str, set[int]] | None = None
+    by_company_slug: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # id -> (country, remote regions) for the country filter; id -> annual USD pay ceiling.
+    place: dict[int, tuple[str, list[str]]] = field(default_factory=dict)
+    pay: dict[int, int] = field(default_factory=dict)
+    # Sets computed once per run for a value many alerts share (a country, a pay floor, a
+    # text, a publication floor).
+    _memo: dict[tuple, frozenset[int]] = field(default_factory=dict)
 
-    @property
-    def ids(self) -> set[int]:
-        return set(self.published)
+    @functools.cached_property
+    def ids(self) -> frozenset[int]:
+        return frozenset(self.published)
 
-    def since(self, moment: datetime) -> set[int]:
-        return {pk for pk, at in self.published.items() if at > moment}
+    def since(self, moment: datetime) -> frozenset[int]:
+        key = ("since", moment)
+        if key not in self._memo:
+            self._memo[key] = frozenset(pk for pk, at in self.published.items() if at > moment)
+        return self._memo[key]
+
+    def text_matches(self, text: str, now: datetime, skills: SkillIndex) -> frozenset[int]:
+        """The window's roles the search page's own text filter matches: once per text per
+        run, however many alerts share it."""
+        key = ("text", text)
+        if key not in self._memo:
+            in_window = Posting.objects.visible(now).filter(
+                published_at__gt=self.start, published_at__lte=self.end
+            )
+            found = PostingFilter(
+                QueryDict(urlencode({"q": text})), queryset=in_window, skills=skills
+            )
+            self._memo[key] = frozenset(found.qs.values_list("id", flat=True))
+        return self._memo[key]
+
+    def in_country(self, code: str) -> set[int]:
+        """postings.filters' country rule: on-site or hybrid roles in the country, and
+        remote roles open to people living there (postings.models.remote_codes_for)."""
+        key = ("country", code)
+        if key not in self._memo:
+            remote = set(remote_codes_for(code))
+            on_site = self.by_facet["workplace"]
+            self._memo[key] = frozenset(
+                pk for pk, (country, regions) in self.place.items()
+                if (country == code and pk not in on_site.get(Workplace.REMOTE, ()))
+                or (pk in on_site.get(Workplace.REMOTE, ()) and remote.intersection(regions))
+            )  # fmt: skip
+        return self._memo[key]
+
+    def paying_at_least(self, floor: int) -> set[int]:
+        key = ("pay", floor)
+        if key not in self._memo:
+            self._memo[key] = frozenset(pk for pk, pay in self.pay.items() if pay >= floor)
+        return self._memo[key]
 
 
-def window_read(*, start: datetime, end: datetime, words: bool) -> Window:
+def window_read(*, start: datetime, end: datetime) -> Window:
     window = Window(start=start, end=end)
     window.by_facet = {column: defaultdict(set) for column in _FACETS.values()}
     rows = (
@@ -112,30 +166,24 @@ def window_read(*, start: datetime, end: datetime, words: bool) -> Window:
             *_FACETS.values(),
             "visa_sponsorship",
             "skill_ids",
-            "company__name",
+            "company__slug",
+            "country",
+            "remote_regions",
+            "pay_max_usd",
         )
     )
-    for pk, published, *facets, visa, skills, company in rows:
+    for pk, published, *facets, visa, skills, slug, country, regions, pay in rows:
         window.published[pk] = published
+        window.by_company_slug[slug].add(pk)
+        window.place[pk] = (country, regions or [])
+        if pay is not None:
+            window.pay[pk] = pay
         for column, value in zip(_FACETS.values(), facets, strict=True):
             window.by_facet[column][value].add(pk)
         if visa:
             window.visa.add(pk)
         for skill in skills:
             window.by_skill[skill].add(pk)
-        window.company[pk] = company.lower()
-    if words and window.published:
-        window.by_lexeme = defaultdict(set)
-        with connection.cursor() as cursor:
-            # The documents' own lexemes, as PostgreSQL stemmed them for the search page.
-            cursor.execute(
-                "SELECT word, array_agg(id) FROM postings_posting, "
-                "unnest(tsvector_to_array(search_vector)) AS word "
-                "WHERE id = ANY(%s) GROUP BY word",
-                [list(window.published)],
-            )
-            for word, ids in cursor.fetchall():
-                window.by_lexeme[word] = set(ids)
     return window
 
 
@@ -143,48 +191,26 @@ def window_read(*, start: datetime, end: datetime, words: bool) -> Window:
 # Candidates: a superset of the matches, from the indexes
 # ---------------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r'"[^"]*"|\S+')
-
-
-def _text_terms(text: str) -> tuple[list[str], bool]:
-    """The words a websearch query needs (phrases as their words, `-word` left out) and
-    whether it has an `or`, which makes any one of them enough."""
-    words, any_of = [], False
-    for token in _TOKEN.findall(text):
-        if token.lower() == "or":
-            any_of = True
-        elif not token.startswith("-"):
-            words += re.findall(r"\w+", token.strip('"'))
-    return words, any_of
-
-
-def lexemes_of(words: Iterable[str]) -> dict[str, list[str]]:
-    """Each word as PostgreSQL's english configuration stems it (stop words: none)."""
-    words = sorted(set(words))
-    if not words:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT w, tsvector_to_array(to_tsvector('english', w)) FROM unnest(%s::text[]) w",
-            [words],
-        )
-        return dict(cursor.fetchall())
-
 
 @functools.lru_cache(maxsize=200_000)
-def _parse(query: str, taxonomy_version: int) -> QueryDict:
-    """A saved query as the search page validates it. Kept per worker process: instant
-    alerts are checked every few seconds, and parsing is the most of what that costs."""
-    params, _, _ = validate_params(QueryDict(query), skills=skill_index())
-    params._mutable = False
-    return params
+def _parse(query: str) -> QueryDict:
+    """A saved query: canonical already, as the search page validated it when it was saved
+    (postings.seekers.services.search_canonical). Kept per worker process, immutable."""
+    return QueryDict(query)
 
 
-def candidates(
-    params: QueryDict, window: Window, skills: SkillIndex, lexemes: dict[str, list[str]]
-) -> set[int]:
-    """The window's roles this search could match: every filter the indexes know, applied
-    as set operations; the rest (country, city, pay, company) left to the exact query."""
+# Filters the in-memory indexes apply exactly as postings.filters does (the same columns and
+# rules; tests/seekers/test_alert_candidates.py holds them to it, value by value); the text is
+# the page's own filter, once per distinct text. A city or a "posted within" (rare in
+# alerts) sends the whole search through the page's filter.
+_EXACT_PARAMS = frozenset({*_FACETS, "visa", "skills", "match", "country", "company",
+                           "salary_min", "q", "sort"})  # fmt: skip
+
+
+def candidates(params: QueryDict, window: Window, skills: SkillIndex, now: datetime) -> set[int]:
+    """The window's roles this search matches: exactly, for every filter in _EXACT_PARAMS;
+    a superset when it has others (a city, "posted within"), which the page's filter then
+    checks."""
     found = window.ids
     for param, column in _FACETS.items():
         values = params.getlist(param)
@@ -199,32 +225,16 @@ def candidates(
             for s in slugs
         ]
         found &= set.intersection(*groups) if params.get("match") == "all" else set().union(*groups)
+    if params.get("country"):
+        found &= window.in_country(params["country"])
+    if params.get("company"):
+        found &= window.by_company_slug.get(params["company"], set())
+    if params.get("salary_min"):
+        found &= window.paying_at_least(int(Decimal(params["salary_min"])))
     text = params.get("q", "").strip()
-    if text and found and window.by_lexeme is not None:
-        matched = _text_candidates(text, window, lexemes)
-        # A word that names a skill also matches the roles tagged with it or a skill below
-        # it (postings.filters.text_condition): adding them all keeps this a superset.
-        for word in skill_words(text, skills)[0]:
-            for skill_id in skills.with_descendants(word.skill.slug):
-                matched |= window.by_skill.get(skill_id, set())
-        found &= matched
+    if text and found:
+        found &= window.text_matches(text, now, skills)
     return found
-
-
-def _text_candidates(text: str, window: Window, lexemes: dict[str, list[str]]) -> set[int]:
-    # The text also matches a role whose company's name contains it (postings.filters).
-    by_company = {pk for pk, name in window.company.items() if text.lower() in name}
-    words, any_of = _text_terms(text)
-    sets = []
-    for word in words:
-        stems = lexemes.get(word, [])
-        if not stems:  # a stop word: websearch leaves it out
-            continue
-        sets.append(set.intersection(*(window.by_lexeme.get(s, set()) for s in stems)))
-    if not sets:
-        return window.ids  # nothing to narrow by
-    matched = set().union(*sets) if any_of else set.intersection(*sets)
-    return matched | by_company
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,10 +272,6 @@ def _claim(ids: list[int], now: datetime) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-# Filters the in-memory indexes apply exactly as postings.filters does (the same columns, the
-# same any/all and skill-tree rules; tests/seekers/test_alert_candidates.py holds them to it):
-# a search using only these needs no query. Text, country, city, pay and the rest do.
-_EXACT_PARAMS = frozenset({*_FACETS, "visa", "skills", "match", "sort"})
 # Alerts computed and recorded together: bounds a run's memory and its transactions.
 BATCH = 500
 
@@ -288,30 +294,25 @@ def _matches(
     """For each search, the roles to mail: published after its floor (minus OVERLAP),
     visible now, matching exactly, not mailed by it before; newest first."""
     skills = skill_index()
-    parsed = {s.query: _parse(s.query, skills.version) for s in searches}
-    lexemes = lexemes_of(w for p in parsed.values() for w in _text_terms(p.get("q", ""))[0])
+    parsed = {s.query: _parse(s.query) for s in searches}
     wanted: dict[int, set[int]] = {}
-    needs_query: dict[str, set[int]] = defaultdict(set)
+    by_query: dict[str, set[int]] = defaultdict(set)
     for search in searches:
         params = parsed[search.query]
-        found = candidates(params, window, skills, lexemes)
+        found = candidates(params, window, skills, now)
         if found:
             found &= window.since(floors[search.id] - OVERLAP)
-        if found:
-            wanted[search.id] = found
-            if not set(params) <= _EXACT_PARAMS:
-                needs_query[search.query] |= found
+        if not found:
+            continue
+        if not set(params) <= _EXACT_PARAMS:
+            by_query[search.query] |= found
+        wanted[search.id] = found
     if not wanted:
         return {}
-    exact: dict[str, set[int]] = {}
-    for query, ids in needs_query.items():
-        restricted = PostingFilter(
-            parsed[query],
-            queryset=Posting.objects.visible(now).with_ids(sorted(ids)),
-            skills=skills,
-        )
-        exact[query] = set(restricted.qs.values_list("id", flat=True))
-        result.exact_queries += 1
+    # Where the indexes cannot answer a filter, the page's whole filter over the candidates.
+    exact_query = {
+        query: _exact(parsed[query], ids, now, skills, result) for query, ids in by_query.items()
+    }
     sent = defaultdict(set)
     for search_id, posting_id in AlertSentPosting.objects.filter(
         saved_search_id__in=list(wanted), posting_id__in=sorted(set().union(*wanted.values()))
@@ -322,13 +323,23 @@ def _matches(
         found = wanted.get(search.id)
         if not found:
             continue
-        if search.query in exact:
-            found &= exact[search.query]
+        if search.query in exact_query:
+            found &= exact_query[search.query]
         found -= sent[search.id]
         if found:
             newest = sorted(found, key=window.published.get, reverse=True)
             matches[search.id] = Found(newest[:MAIL_ROLES], max(0, len(newest) - MAIL_ROLES))
     return matches
+
+
+def _exact(
+    params: QueryDict, ids: set[int], now: datetime, skills: SkillIndex, result: RunResult
+) -> set[int]:
+    restricted = PostingFilter(
+        params, queryset=Posting.objects.visible(now).with_ids(sorted(ids)), skills=skills
+    )
+    result.exact_queries += 1
+    return set(restricted.qs.values_list("id", flat=True))
 
 
 def _batches(items: list, size: int = BATCH) -> Iterable[list]:
@@ -346,11 +357,7 @@ def alerts_run(*, ids: list[int], now: datetime | None = None) -> RunResult:
     if not claimed:
         return result
     searches = list(SavedSearch.objects.filter(id__in=claimed))
-    window = window_read(
-        start=min(s.mark for s in searches) - OVERLAP,
-        end=now,
-        words=any("q=" in s.query for s in searches),
-    )
+    window = window_read(start=min(s.mark for s in searches) - OVERLAP, end=now)
     for batch in _batches(searches):
         matches = _matches(batch, {s.id: s.mark for s in batch}, window, now, result)
         with transaction.atomic():
@@ -396,7 +403,7 @@ def instant_alerts_run(*, now: datetime | None = None) -> RunResult:
         previous = datetime.fromisoformat(mark.mark)
         searches = SavedSearch.objects.mailing().filter(frequency=Frequency.INSTANT)
         floor = min(previous, searches.aggregate(m=Min("mark"))["m"] or previous)
-        window = window_read(start=floor - OVERLAP, end=now, words=True)
+        window = window_read(start=floor - OVERLAP, end=now)
         if window.published:
             # Only the alerts that could see one of these roles: those made before them.
             batch_ids = list(searches.values_list("id", flat=True))
@@ -416,30 +423,42 @@ def instant_alerts_run(*, now: datetime | None = None) -> RunResult:
 
 def _record_mails(matches: dict[int, Found], now: datetime) -> tuple[int, int]:
     """An AlertMail per alert with roles, a sent-role record per role it lists (the unique
-    constraint refuses a role mailed before), and the mail's send task in the outbox."""
-    mails = [
-        AlertMail(saved_search_id=search_id, posting_ids=found.shown, more=found.more,
-                  created_at=now)
-        for search_id, found in matches.items()
-    ]  # fmt: skip
-    AlertMail.objects.bulk_create(mails, batch_size=1_000)
-    AlertSentPosting.objects.bulk_create(
+    constraint refuses a role mailed before), and the mails' send tasks in the outbox."""
+    mails = AlertMail.objects.bulk_create(
         [
-            AlertSentPosting(saved_search_id=m.saved_search_id, posting_id=pk, mail=m)
-            for m in mails
-            for pk in m.posting_ids
+            AlertMail(saved_search_id=search_id, posting_ids=found.shown, more=found.more,
+                      created_at=now)
+            for search_id, found in matches.items()
         ],
-        batch_size=5_000,
+        batch_size=1_000,
+    )  # fmt: skip
+    if mails:
+        # COPY: a daily run records hundreds of thousands of these.
+        lines = "".join(
+            f"{m.saved_search_id}\t{pk}\t{m.pk}\n" for m in mails for pk in m.posting_ids
+        )
+        with connection.cursor() as cursor:
+            cursor.connection.cursor().copy_expert(
+                f"COPY {AlertSentPosting._meta.db_table} (saved_search_id, posting_id, mail_id) "
+                "FROM STDIN",
+                io.StringIO(lines),
+            )
+    # One send task per batch of mails: a daily run makes tens of thousands.
+    ids = [m.pk for m in mails]
+    enqueue_many_on_commit(
+        "postings.seekers.tasks.send_alert_mails",
+        [(ids[i : i + MAILS_PER_TASK],) for i in range(0, len(ids), MAILS_PER_TASK)],
     )
-    for mail in mails:
-        enqueue_on_commit("postings.seekers.tasks.send_alert_mail", mail.pk)
     return len(mails), sum(len(m.posting_ids) + m.more for m in mails)
 
 
 def chunks_due(*, frequencies: list[str], now: datetime | None = None) -> list[list[int]]:
-    """The due alerts, split into chunks for workers to run side by side."""
+    """The due alerts in balanced chunks of at most CHUNK, and at least two for a large run,
+    so two workers share it."""
     ids = due_alert_ids(frequencies=frequencies, now=now or timezone.now())
-    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    parts = max(-(-len(ids) // CHUNK), 2 if len(ids) > 1_000 else 1)
+    size = -(-len(ids) // parts) if ids else 0
+    return [ids[i : i + size] for i in range(0, len(ids), size)] if ids else []
 
 
 def oldest_unsent_mail_ids(*, older_than: timedelta, now: datetime | None = None) -> list[int]:

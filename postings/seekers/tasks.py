@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
-from django.db import DatabaseError
 
+from postings.queueing import mail_retry
 from postings.seekers import alerts, services
 
-_MAIL_RETRY = {
-    "acks_late": True,
-    "autoretry_for": (smtplib.SMTPException, OSError, DatabaseError, alerts.AlertMailFailed),
-    "retry_backoff": 30,
-    "retry_backoff_max": 3600,
-    "max_retries": 12,
-}
+_MAIL_RETRY = mail_retry(alerts.AlertMailFailed)
 
 
 @shared_task(**_MAIL_RETRY)
@@ -27,6 +19,19 @@ def send_subscription_confirmation(search_id: int) -> bool:
 def send_alert_mail(mail_id: int) -> bool:
     """Safe to run twice: the mail's row records the send in the transaction that sends."""
     return alerts.alert_mail_send(mail_id=mail_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_alert_mails(mail_ids: list[int]) -> int:
+    """A run's mails, in one task; a mail that fails for now goes on alone, with retries,
+    so one busy mailbox holds up nobody else's."""
+    sent = 0
+    for mail_id in mail_ids:
+        try:
+            sent += alerts.alert_mail_send(mail_id=mail_id)
+        except (alerts.AlertMailFailed, *_MAIL_RETRY["autoretry_for"]):
+            send_alert_mail.apply_async((mail_id,), countdown=_MAIL_RETRY["retry_backoff"])
+    return sent
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -88,6 +88,14 @@ class SubscribeForm(forms.Form):
     )
 
 
+_HOW_OFTEN = {
+    Frequency.INSTANT: "you get an e-mail as soon as a matching role is published",
+    Frequency.DAILY: "you get a daily e-mail of the new matching roles",
+    Frequency.WEEKLY: "you get a weekly e-mail of the new matching roles",
+    Frequency.NEVER: "no e-mails",
+}
+
+
 def _own_search(request: HttpRequest, pk: int) -> SavedSearch:
     """The user's own saved search; anyone else's is a 404, as if it did not exist."""
     return get_object_or_404(SavedSearch, pk=pk, user=request.user)
@@ -120,10 +128,9 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{reverse('postings:list')}?{query}")
-    note = "" if search.confirmed_at else " Confirm your e-mail address to get its alerts."
+    note = "" if search.confirmed_at else " Confirm your e-mail address to get them."
     messages.success(
-        request,
-        f"Saved “{search.name}”; alerts come {search.get_frequency_display().lower()}.{note}",
+        request, f"Saved this search as {search.name}: {_HOW_OFTEN[search.frequency]}.{note}"
     )
     return redirect("seekers:saved_searches")
 
@@ -138,7 +145,7 @@ def saved_search_update(request: HttpRequest, pk: int) -> HttpResponse:
             search=search, name=form.cleaned_data["name"] or search.name,
             frequency=form.cleaned_data["frequency"],
         )  # fmt: skip
-        messages.success(request, f"Updated “{search.name}”.")
+        messages.success(request, f"Updated {search.name}: {_HOW_OFTEN[search.frequency]}.")
     else:
         messages.error(request, "Choose how often to be e-mailed.")
     return redirect("seekers:saved_searches")
@@ -149,7 +156,7 @@ def saved_search_update(request: HttpRequest, pk: int) -> HttpResponse:
 def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
     search = _own_search(request, pk)
     search.delete()
-    messages.success(request, f"Deleted “{search.name}”; its alerts stop.")
+    messages.success(request, f"Deleted {search.name}; its alerts stop.")
     return redirect("seekers:saved_searches")
 
 
@@ -157,7 +164,7 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def saved_search_resume(request: HttpRequest, pk: int) -> HttpResponse:
     search = services.saved_search_resume(search=_own_search(request, pk))
-    messages.success(request, f"Alerts for “{search.name}” start again.")
+    messages.success(request, f"Alerts for {search.name} start again.")
     return redirect("seekers:saved_searches")
 
 

@@ -244,7 +244,8 @@ _SOURCE_PRECEDENCE = "array_position(ARRAY['removed', 'confirmed', 'employer', '
 
 def merged_skills_fold() -> int:
     """Move postings' tags off skills that were merged into others; return the postings whose
-    skill arrays changed. Cheap when there is nothing to fold (two indexed lookups).
+    skill arrays changed. Cheap when there is nothing to fold (two indexed lookups); a fold
+    itself rewrites the arrays in one pass over the postings.
 
     The taxonomy keeps a merged skill as a redirect (Skill.merged_into). Its PostingSkill rows
     move to the skill it was merged into; where a posting has a row for that skill already,
@@ -254,6 +255,11 @@ def merged_skills_fold() -> int:
     if not merged:
         return 0
     sources, targets = list(merged), [merged[s] for s in merged]
+    # Tagging writes a posting's array and its rows together, so a merged skill left in an
+    # array has a row too: no row, nothing to fold (an indexed lookup; the array UPDATE below
+    # reads every posting, and beat runs this every few seconds).
+    if not PostingSkill.objects.filter(skill_id__in=sources).exists():
+        return 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"""

@@ -277,3 +277,12 @@ def test_the_candidate_queue_is_mined_from_the_newest_postings(taxonomy):
 
     assert SkillCandidate.objects.get(key="deepspeed").posting_count == 3
     assert not SkillCandidate.objects.filter(key="megatron").exists()
+
+
+def test_with_everything_folded_the_periodic_fold_costs_two_small_queries(
+    taxonomy, django_assert_num_queries
+):
+    skill_merge(source=taxonomy["kubernetes"], target=taxonomy["python"])
+    merged_skills_fold()
+    with django_assert_num_queries(2):  # the merged skills, and whether any row names one
+        assert merged_skills_fold() == 0

@@ -139,7 +139,10 @@ def test_the_page_still_ignores_those_parameters_with_a_notice(client, board):
     )
 
 
-def test_jobs_come_a_page_at_a_time_by_cursor_newest_first(api, board):
+@pytest.mark.parametrize("sorted_whole", [True, False], ids=["small set", "large set"])
+def test_jobs_come_a_page_at_a_time_by_cursor_newest_first(api, board, monkeypatch, sorted_whole):
+    # A small counted set is sorted whole, a large one walks the index: the same pages.
+    monkeypatch.setattr("postings.api.views.SORT_WHOLE_UNDER", 1_000 if sorted_whole else 0)
     first = api("jobs/", {"page_size": 5}).json()
     second = api("jobs/", {"page_size": 5, "cursor": _cursor(first["next"])}).json()
 
@@ -154,6 +157,16 @@ def _cursor(url: str) -> str:
     from urllib.parse import parse_qs, urlsplit
 
     return parse_qs(urlsplit(url).query)["cursor"][0]
+
+
+def test_a_search_counted_empty_reads_no_page(api, board, django_assert_max_num_queries):
+    """A word nobody uses: the count says so, and the page is not looked for (at a million
+    postings that look walked the whole newest-first index)."""
+    with django_assert_max_num_queries(8) as captured:
+        body = api("jobs/", {"q": "zzyzxnothing"}).json()
+    assert (body["count"], body["results"]) == (0, [])
+    assert not [q for q in captured.captured_queries if "ORDER BY" in q["sql"]
+                and '"published_at" DESC' in q["sql"] and "LIMIT" in q["sql"]]  # fmt: skip
 
 
 def test_a_forged_cursor_is_a_400_naming_it(api, board):

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from postings.filters import PostingFilter, validate_params
 from postings.models import Posting
 from postings.seekers import alerts
+from postings.services import postings_refresh_pay_usd
 from postings.tagging.services import postings_tag
 from skills.services import skill_index
 from tests.factories import CompanyFactory, PostingFactory
@@ -26,6 +27,14 @@ WORDS = ["pytorch", "kubernetes", "ranking", "models", "search", "the", "python"
 LEVELS = ["junior", "mid", "senior", "lead"]
 WORKPLACES = ["onsite", "hybrid", "remote"]
 ROLES = ["ml_engineer", "data_scientist", "mlops"]
+
+
+def _pay(rng: random.Random) -> dict:
+    if rng.random() < 0.2:
+        return {"salary_min": None, "salary_max": None, "salary_currency": "", "salary_period": ""}
+    low = rng.randrange(50_000, 160_000, 5_000)
+    return {"salary_min": low, "salary_max": low + rng.randrange(0, 50_000, 5_000),
+            "salary_currency": "USD", "salary_period": "year"}  # fmt: skip
 
 
 @pytest.fixture
@@ -42,8 +51,11 @@ def window_postings(taxonomy):
             visa_sponsorship=rng.random() < 0.3, country=rng.choice(["DE", "US", "GB"]),
             remote_regions=rng.choice([[], ["EU"], ["US"], ["WW"]]),
             published_at=now - timedelta(hours=rng.randint(1, 40)),
+            **_pay(rng),
         )  # fmt: skip
-    postings_tag(posting_ids=list(Posting.objects.values_list("id", flat=True)))
+    ids = list(Posting.objects.values_list("id", flat=True))
+    postings_tag(posting_ids=ids)
+    postings_refresh_pay_usd(posting_ids=ids)
     return now
 
 
@@ -60,6 +72,8 @@ queries = st.fixed_dictionaries(
         "match": st.sampled_from(["any", "all"]),
         "visa": st.just("1"),
         "country": st.sampled_from(["DE", "US"]),
+        "location": st.sampled_from(["Berlin", "ber", "York"]),
+        "salary_min": st.sampled_from(["70000", "95000"]),
     },
 )  # fmt: skip
 
@@ -75,10 +89,9 @@ def test_the_prefilter_keeps_every_role_the_page_filter_matches(window_postings,
         data.setlist(key, value if isinstance(value, list) else [value])
     skills = skill_index()
     params, _, _ = validate_params(data, skills=skills)
-    window = alerts.window_read(start=now - timedelta(days=3), end=now, words=True)
-    lexemes = alerts.lexemes_of(alerts._text_terms(params.get("q", ""))[0])
+    window = alerts.window_read(start=now - timedelta(days=3), end=now)
 
-    candidates = alerts.candidates(params, window, skills, lexemes)
+    candidates = alerts.candidates(params, window, skills, now)
 
     exact = set(
         PostingFilter(params, queryset=Posting.objects.visible(now), skills=skills).qs.values_list(
@@ -118,9 +131,9 @@ def test_for_the_filters_it_applies_exactly_the_prefilter_is_the_page_filter(
     skills = skill_index()
     params, _, _ = validate_params(data, skills=skills)
     assert set(params) <= alerts._EXACT_PARAMS
-    window = alerts.window_read(start=now - timedelta(days=3), end=now, words=False)
+    window = alerts.window_read(start=now - timedelta(days=3), end=now)
 
-    candidates = alerts.candidates(params, window, skills, {})
+    candidates = alerts.candidates(params, window, skills, now)
 
     exact = set(
         PostingFilter(params, queryset=Posting.objects.visible(now), skills=skills).qs.values_list(

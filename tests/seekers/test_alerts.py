@@ -250,3 +250,44 @@ def test_the_message_reads_back_through_a_real_smtp_server(remote_search, smtp_s
     assert parts == ["text/plain", "text/html"]
     assert "Role over SMTP" in received.get_body(("plain",)).get_content()
     assert received["Message-ID"].startswith("<alert-")
+
+
+def test_one_failing_mail_in_a_batch_goes_on_alone_and_the_rest_are_sent(
+    seeker, other_seeker, taxonomy, monkeypatch
+):
+    from postings.seekers import tasks
+
+    searches = [
+        saved_search_create(user=who, query="", frequency=Frequency.DAILY, now=T0)
+        for who in (seeker, other_seeker)
+    ]
+    _publish("Role", _clock(1))
+    alerts.alerts_run(ids=[s.pk for s in searches], now=_clock(24))
+    first, second = AlertMail.objects.order_by("id")
+    real_send = alerts.alert_mail_send
+
+    def flaky(*, mail_id, now=None):
+        if mail_id == first.pk:
+            raise alerts.AlertMailFailed("421 try later")
+        return real_send(mail_id=mail_id, now=_clock(24))  # the test's clock
+
+    queued = []
+    monkeypatch.setattr(alerts, "alert_mail_send", flaky)
+    monkeypatch.setattr(
+        tasks.send_alert_mail, "apply_async", lambda args, **kw: queued.append((args, kw))
+    )
+    assert tasks.send_alert_mails([first.pk, second.pk]) == 1
+    assert queued == [((first.pk,), {"countdown": 30})]
+    second.refresh_from_db()
+    assert second.sent_at is not None and len(mail.outbox) == 1
+
+
+def test_a_large_run_is_split_for_two_workers_and_capped_per_chunk(monkeypatch):
+    monkeypatch.setattr(alerts, "CHUNK", 1_000)
+    ids = list(range(2_500))
+    monkeypatch.setattr(alerts, "due_alert_ids", lambda **kw: ids)
+    assert [len(c) for c in alerts.chunks_due(frequencies=["daily"])] == [834, 834, 832]
+    monkeypatch.setattr(alerts, "CHUNK", 50_000)
+    assert [len(c) for c in alerts.chunks_due(frequencies=["daily"])] == [1_250, 1_250]
+    ids[:] = ids[:300]
+    assert [len(c) for c in alerts.chunks_due(frequencies=["daily"])] == [300]

@@ -92,7 +92,7 @@ def test_unsubscribing_needs_a_click_or_a_one_click_post_never_a_bare_get(client
     url = reverse("seekers:unsubscribe", args=[unsubscribe_token(search)])
 
     page = client.get(url)
-    assert "Stop the alerts for “Remote”?" in page.content.decode()
+    assert "Stop the alerts for <strong>Remote</strong>?" in page.content.decode()
     search.refresh_from_db()
     assert search.frequency == Frequency.DAILY
 
