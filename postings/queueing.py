@@ -160,4 +160,3 @@ def mail_retry(*also: type[BaseException]) -> dict[str, Any]:
         "retry_backoff_max": 3600,
         "max_retries": 12,
     }
-
