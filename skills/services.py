@@ -170,7 +170,12 @@ def taxonomy_load(*, taxonomy: Taxonomy) -> LoadResult:
 def taxonomy_entries() -> list[AliasEntry]:
     """The active taxonomy as matcher entries."""
     rows = Alias.objects.filter(skill__is_active=True).values_list(
-        "skill__slug", "skill__name", "text", "case_sensitive", "needs_context"
+        "skill__slug",
+        "skill__name",
+        "text",
+        "case_sensitive",
+        "needs_context",
+        "skill__category__slug",
     )
     return [AliasEntry(*row) for row in rows]
 
