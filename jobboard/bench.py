@@ -240,8 +240,12 @@ def bench_alerts() -> dict:
                                                      "EMAIL_USE_TLS": "0"}):  # fmt: skip
         started = time.perf_counter()
         dispatch_digests.delay()
+        dispatched = time.monotonic()
         while digests.exists():
             time.sleep(0.5)
+            if time.monotonic() - dispatched >= 300:  # as beat does (settings' digest-alerts)
+                dispatch_digests.delay()
+                dispatched = time.monotonic()
         figures["alerts_daily_run_s"] = round(time.perf_counter() - started, 1)
         figures["alerts_digest_mails"] = AlertMail.objects.count()
         while AlertMail.objects.filter(sent_at__isnull=True).exists():

@@ -37,6 +37,7 @@ before the mark; the sent-role records keep the overlap from mailing anything tw
 from __future__ import annotations
 
 import functools
+import heapq
 import io
 import smtplib
 from collections import defaultdict
@@ -71,9 +72,11 @@ from skills.services import SkillIndex, skill_index
 
 OVERLAP = timedelta(minutes=10)
 CLAIM_FOR = timedelta(minutes=15)
-# Alerts one worker takes at a time: large, because each chunk reads the window and matches
-# each distinct text once; two chunks of a hundred thousand keep two workers busy.
-CHUNK = 50_000
+# Alerts one worker takes at a time. Each chunk reads the window and matches each distinct
+# text once, so fewer chunks cost less; but a chunk must end well inside the task time limit
+# (CELERY_TASK_SOFT_TIME_LIMIT, 9 minutes): at a million postings on a loaded 2-core machine
+# two chunks of 50,000 were cut off there, and their rest waited for the claims to lapse.
+CHUNK = 10_000
 # An alert mail not sent this long after its digest lost its task: the sweep sends it.
 RESEND_AFTER = timedelta(minutes=15)
 # Mails one send task sends, one after another (each in its own transaction).
@@ -327,8 +330,8 @@ def _matches(
             found &= exact_query[search.query]
         found -= sent[search.id]
         if found:
-            newest = sorted(found, key=window.published.get, reverse=True)
-            matches[search.id] = Found(newest[:MAIL_ROLES], max(0, len(newest) - MAIL_ROLES))
+            newest = heapq.nlargest(MAIL_ROLES, found, key=lambda pk: (window.published[pk], pk))
+            matches[search.id] = Found(newest, max(0, len(found) - MAIL_ROLES))
     return matches
 
 
