@@ -93,7 +93,12 @@ def user_namespaces_work() -> bool:
 
 
 def _chown_tree_to_root(root: Path) -> None:
-    for path in (root, *root.rglob("*")):
+    """Give a data folder an older version made as the system user back to root. Walks the
+    tree only when the top is not root's, and changes the top last, so a walk cut short is
+    done again at the next start and a folder already root's costs one stat."""
+    if root.lstat().st_uid == 0:
+        return
+    for path in (*root.rglob("*"), root):
         if path.lstat().st_uid != 0:
             os.lchown(path, 0, 0)
 

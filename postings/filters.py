@@ -382,20 +382,6 @@ def _ignored(name: str, errors: list[str]) -> str:
     return f"Ignored the {PARAM_LABELS.get(name, name)}: {errors[0].rstrip('.')}."
 
 
-def validate_params(
-    data: QueryDict, *, skills: SkillIndex, errors: dict[str, list[str]] | None = None
-) -> tuple[QueryDict, list[str], PostingFilter]:
-    """parse_search as a tuple: (what is kept, the notices, the filter of what is kept).
-
-    The page shows the notices and searches with the rest. The API (postings.api) answers
-    400 instead: it passes `errors`, which gets the same findings per filter parameter.
-    """
-    parsed = parse_search(data, skills=skills)
-    if errors is not None:
-        errors.update(parsed.errors)
-    return parsed.params, parsed.notices, parsed.filter
-
-
 def _read_skills(
     clean: QueryDict,
     skills: SkillIndex,

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 from postings import ratelimits
 from postings.accounts import services
 from postings.accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm, SignUpForm
-from postings.models import Membership, SavedJob, SavedSearch
+from postings.employers.services import membership_for
+from postings.models import SavedJob, SavedSearch
 
 
 class DeleteAccountForm(forms.Form):
@@ -40,10 +41,6 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
-
-
-def _membership(user) -> Membership | None:
-    return Membership.objects.select_related("company").filter(user=user).first()
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
@@ -109,7 +106,7 @@ class RateLimitedLoginView(_RateLimitedPost, auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         # Employers go to their postings; everyone else to their account.
-        if _membership(self.request.user) is not None:
+        if membership_for(self.request.user) is not None:
             return reverse("employers:dashboard")
         return reverse("accounts:account")
 
@@ -125,7 +122,7 @@ def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "verified": services.is_verified(user),
-        "membership": _membership(user),
+        "membership": membership_for(user),
         "saved_jobs": SavedJob.objects.filter(user=user).count(),
         "saved_searches": SavedSearch.objects.filter(user=user).count(),
     }
@@ -165,7 +162,7 @@ def delete(request: HttpRequest) -> HttpResponse:
         logout(request)
         messages.success(request, f"The account {email} and everything it saved are deleted.")
         return redirect("postings:list")
-    membership = _membership(user)
+    membership = membership_for(user)
     last_member = membership is not None and not (
         membership.company.memberships.exclude(user=user).exists()
     )

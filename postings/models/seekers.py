@@ -7,6 +7,8 @@ member of a company (postings.models.Membership) can also post.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -59,6 +61,10 @@ class Frequency(models.TextChoices):
     DAILY = "daily", "Daily digest"
     WEEKLY = "weekly", "Weekly digest"
     NEVER = "never", "No e-mails"
+
+
+# How often a digest is due; instant alerts run as roles are published.
+DIGEST_EVERY = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
 
 
 class SavedSearchQuerySet(models.QuerySet):

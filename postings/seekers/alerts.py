@@ -57,6 +57,7 @@ from django.utils import timezone
 from postings.filters import PostingFilter
 from postings.mail import build, site_domain, site_url
 from postings.models import (
+    DIGEST_EVERY,
     AlertMail,
     AlertSentPosting,
     Frequency,
@@ -83,7 +84,6 @@ RESEND_AFTER = timedelta(minutes=15)
 MAILS_PER_TASK = 200
 # At most this many roles are listed in one mail; the mail links to the search for the rest.
 MAIL_ROLES = 50
-DIGEST_EVERY = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
 
 _FACETS = {"level": "seniority", "role": "role_family", "workplace": "workplace",
            "type": "employment_type"}  # fmt: skip

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from postings import mail
 from postings.accounts.services import is_verified
-from postings.filters import validate_params
+from postings.filters import parse_search
 from postings.models import (
+    DIGEST_EVERY,
     Frequency,
     Posting,
     RoleFamily,
@@ -88,7 +89,7 @@ def search_canonical(query: str) -> tuple[str, str]:
     """(query string, default name) for a /jobs/ query string as the page validates it: bad
     values dropped, skill names as slugs, no page number."""
     skills = skill_index()
-    clean, _, _ = validate_params(QueryDict(query), skills=skills)
+    clean = parse_search(QueryDict(query), skills=skills).params
     for name in _NOT_SAVED:
         clean.pop(name, None)
     return clean.urlencode(), describe_search(clean, skills)
@@ -143,11 +144,7 @@ def saved_search_create(
 
 
 def _next_due(frequency: str, after: datetime) -> datetime:
-    if frequency == Frequency.WEEKLY:
-        return after + timedelta(days=7)
-    if frequency == Frequency.DAILY:
-        return after + timedelta(days=1)
-    return after
+    return after + DIGEST_EVERY.get(frequency, timedelta(0))
 
 
 def saved_search_update(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from postings.filters import PostingFilter, validate_params
+from postings.filters import PostingFilter, parse_search
 from postings.models import Posting
 from postings.seekers import alerts
 from postings.services import postings_refresh_pay_usd
@@ -88,7 +88,7 @@ def test_the_prefilter_keeps_every_role_the_page_filter_matches(window_postings,
     for key, value in query.items():
         data.setlist(key, value if isinstance(value, list) else [value])
     skills = skill_index()
-    params, _, _ = validate_params(data, skills=skills)
+    params = parse_search(data, skills=skills).params
     window = alerts.window_read(start=now - timedelta(days=3), end=now)
 
     candidates = alerts.candidates(params, window, skills, now)
@@ -129,7 +129,7 @@ def test_for_the_filters_it_applies_exactly_the_prefilter_is_the_page_filter(
     for key, value in query.items():
         data.setlist(key, value if isinstance(value, list) else [value])
     skills = skill_index()
-    params, _, _ = validate_params(data, skills=skills)
+    params = parse_search(data, skills=skills).params
     assert set(params) <= alerts._EXACT_PARAMS
     window = alerts.window_read(start=now - timedelta(days=3), end=now)
 
