@@ -148,8 +148,7 @@ class PostingFilter(django_filters.FilterSet):
     def _companies(self, value: str) -> list[int]:
         # Kept per instance: qs and qs_without both filter on q, with one lookup.
         if getattr(self, "_company_ids", None) is None:
-            found = Company.objects.filter(name__icontains=value).values_list("id", flat=True)
-            self._company_ids = list(found[:50])
+            self._company_ids = companies_named(value)
         return self._company_ids
 
     def filter_skills(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
@@ -206,7 +205,7 @@ def skill_words(text: str, skills: SkillIndex) -> tuple[list[SkillWord], str]:
     """The runs of words in `text` that are a skill's name or alias, longest first, and the
     words left over. Aliases that mean a skill only near technical words ("R", "Go") and
     texts written with search operators are left as text."""
-    if _OPERATORS.search(text):
+    if uses_operators(text):
         return [], text
     words = text.split()
     found, rest, i = [], [], 0
@@ -224,6 +223,16 @@ def skill_words(text: str, skills: SkillIndex) -> tuple[list[SkillWord], str]:
             rest.append(words[i])
             i += 1
     return found, " ".join(rest)
+
+
+def uses_operators(text: str) -> bool:
+    """Whether a text search is written with websearch syntax (and so searched as written)."""
+    return bool(_OPERATORS.search(text))
+
+
+def companies_named(text: str) -> list[int]:
+    """Companies whose name contains the whole text: a text search also finds their roles."""
+    return list(Company.objects.filter(name__icontains=text).values_list("id", flat=True)[:50])
 
 
 def _words_query(text: str) -> SearchQuery:

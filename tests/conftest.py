@@ -144,7 +144,8 @@ def celery_worker_process(celery_worker_factory):
 
 @pytest.fixture
 def smtp_server():
-    """A real SMTP server (aiosmtpd) on a free port; `.messages` holds what it received."""
+    """A real SMTP server (aiosmtpd) on a free port; `.messages` holds what it received and
+    `.peers` the client address (one per connection) each came over."""
     from email import message_from_bytes, policy
 
     from aiosmtpd.controller import Controller
@@ -154,8 +155,10 @@ def smtp_server():
     class Inbox:
         def __init__(self) -> None:
             self.messages: list = []
+            self.peers: list = []
 
         async def handle_DATA(self, server, session, envelope) -> str:
+            self.peers.append(session.peer)
             self.messages.append(
                 message_from_bytes(envelope.original_content, policy=policy.default)
             )
