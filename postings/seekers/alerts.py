@@ -58,8 +58,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from postings.filters import PostingFilter, companies_named, skill_words, uses_operators
 from postings.mail import build, site_domain, site_url
@@ -705,11 +707,11 @@ def alert_mails_send(
 ) -> int:
     """Send these mails over one connection; one that fails for now (`transient`) is handed
     to `retry_alone` and the rest go on over a fresh connection. Returns how many went out."""
-    sent = 0
+    sent, rendered = 0, {}
     with mail_connection() as connection:
         for mail_id in mail_ids:
             try:
-                sent += alert_mail_send(mail_id=mail_id, connection=connection)
+                sent += alert_mail_send(mail_id=mail_id, connection=connection, rendered=rendered)
             except transient:
                 with contextlib.suppress(*transient):
                     connection.close()  # perhaps broken: the next mail opens a new one
@@ -718,13 +720,17 @@ def alert_mails_send(
 
 
 def alert_mail_send(
-    *, mail_id: int, now: datetime | None = None, connection: BaseEmailBackend | None = None
+    *,
+    mail_id: int,
+    now: datetime | None = None,
+    connection: BaseEmailBackend | None = None,
+    rendered: dict[int, MailRole] | None = None,
 ) -> bool:
     """Send one alert mail, once. The mail's row stays locked while it is sent and `sent_at`
     is set in the same transaction, so a second run (a retry, the sweep) finds it sent. Roles
     that closed since the digest are left out; with none left, nothing is sent. A refused
     address pauses the alert at once; repeated failures pause it after MAX_FAILURES. Sent
-    over `connection` when given (a batch shares one), else over a new one."""
+    over `connection` when given (a batch shares one and `rendered`), else over a new one."""
     now = now or timezone.now()
     error: smtplib.SMTPException | None = None
     with transaction.atomic():
@@ -744,7 +750,7 @@ def alert_mail_send(
         left_out = set(row.posting_ids) - {p.pk for p in roles}
         try:
             if roles:
-                message = alert_message(search=search, mail=row, roles=roles)
+                message = alert_message(search=search, mail=row, roles=roles, rendered=rendered)
                 message.connection = connection
                 message.send()
         except smtplib.SMTPException as failure:
@@ -786,22 +792,42 @@ def _failed(row: AlertMail, search: SavedSearch, error: smtplib.SMTPException, n
 
 @dataclass(frozen=True)
 class MailRole:
-    posting: Posting
-    url: str
-    skills: list[str]
+    """A role's lines in an alert, as text and as HTML."""
+
+    text: str
+    html: str
+
+
+def _mail_role(posting: Posting, skills: SkillIndex) -> MailRole:
+    context = {
+        "posting": posting,
+        "url": site_url(posting.get_absolute_url()),
+        "skills": [ref.name for ref in skills.active_refs(posting.skill_ids)][:8],
+    }
+    html = render_to_string("emails/_alert_role.html", context)  # escaped by the template
+    return MailRole(render_to_string("emails/_alert_role.txt", context), mark_safe(html))  # noqa: S308
 
 
 def alert_message(
-    *, search: SavedSearch, mail: AlertMail, roles: list[Posting]
+    *,
+    search: SavedSearch,
+    mail: AlertMail,
+    roles: list[Posting],
+    rendered: dict[int, MailRole] | None = None,
 ) -> EmailMultiAlternatives:
     """The alert: multipart text and HTML, each role with title, company, place, pay and
-    skills, a link to the search and a one-click unsubscribe (RFC 8058 headers too)."""
+    skills, a link to the search and a one-click unsubscribe (RFC 8058 headers too).
+
+    A role's lines are the same in every mail that lists it: `rendered` keeps them across
+    the mails of one send task (the newest roles of a day are in most of its digests, and
+    rendering them was most of a send's time)."""
     skills = skill_index()
-    shown = [
-        MailRole(p, site_url(p.get_absolute_url()),
-                 [ref.name for ref in skills.active_refs(p.skill_ids)][:8])
-        for p in roles[:MAIL_ROLES]
-    ]  # fmt: skip
+    rendered = {} if rendered is None else rendered
+    shown = []
+    for posting in roles[:MAIL_ROLES]:
+        if posting.pk not in rendered:
+            rendered[posting.pk] = _mail_role(posting, skills)
+        shown.append(rendered[posting.pk])
     unsubscribe = site_url(reverse("seekers:unsubscribe", args=[unsubscribe_token(search)]))
     context = {
         "search": search,

@@ -192,6 +192,18 @@ def test_the_mail_is_multipart_with_each_role_and_one_click_unsubscribe(remote_s
     assert len(mail.outbox) == 1
 
 
+def test_a_title_with_markup_is_escaped_in_the_html_part_and_plain_in_the_text(remote_search):
+    _publish("Role <b>bold</b> & co", _clock(1), workplace="remote", description="PyTorch.")
+    alerts.alerts_run(ids=[remote_search.pk], now=_clock(24))
+    assert alerts.alert_mail_send(mail_id=AlertMail.objects.get().pk, now=_clock(24))
+
+    (message,) = mail.outbox
+    html, _ = message.alternatives[0]
+    assert "<strong>Role &lt;b&gt;bold&lt;/b&gt; &amp; co</strong>" in html
+    assert "<b>bold</b>" not in html
+    assert "Role <b>bold</b> & co" in message.body
+
+
 def test_a_refused_address_pauses_the_alert_and_the_page_says_so(
     remote_search, client, monkeypatch
 ):
@@ -294,7 +306,7 @@ def test_one_failing_mail_in_a_batch_goes_on_alone_and_the_rest_are_sent(
     first, second = AlertMail.objects.order_by("id")
     real_send = alerts.alert_mail_send
 
-    def flaky(*, mail_id, now=None, connection=None):
+    def flaky(*, mail_id, now=None, connection=None, rendered=None):
         if mail_id == first.pk:
             raise alerts.AlertMailFailed("421 try later")
         return real_send(mail_id=mail_id, now=_clock(24))  # the test's clock
