@@ -123,6 +123,17 @@ class SavedSearch(models.Model):
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | ~Q(email=""), name="saved_search_has_owner"
             ),
+            # One copy of a search per owner: two would mail every role twice.
+            models.UniqueConstraint(
+                fields=["user", "query"],
+                condition=Q(user__isnull=False),
+                name="saved_search_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "query"],
+                condition=Q(user__isnull=True),
+                name="saved_search_once_per_address",
+            ),
         ]
         indexes = [
             # A user's list of saved searches.

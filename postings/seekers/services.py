@@ -101,7 +101,6 @@ def _owned_count(*, user: AbstractBaseUser | None, email: str) -> int:
     return SavedSearch.objects.filter(user=None, email__iexact=email).count()
 
 
-@transaction.atomic
 def saved_search_create(
     *,
     query: str,
@@ -111,36 +110,64 @@ def saved_search_create(
     frequency: str = Frequency.DAILY,
     now: datetime | None = None,
 ) -> SavedSearch:
-    """Save a search for an account, or subscribe an e-mail address without one.
+    """saved_search_get_or_create, for callers that need only the search."""
+    return saved_search_get_or_create(
+        query=query, user=user, email=email, name=name, frequency=frequency, now=now
+    )[0]
+
+
+@transaction.atomic
+def saved_search_get_or_create(
+    *,
+    query: str,
+    user: AbstractBaseUser | None = None,
+    email: str = "",
+    name: str = "",
+    frequency: str = Frequency.DAILY,
+    now: datetime | None = None,
+) -> tuple[SavedSearch, bool]:
+    """Save a search for an account, or subscribe an e-mail address without one; return it
+    and whether it is new.
 
     An account's search mails once its address is confirmed; an address alone must confirm
     this subscription by the link mailed to it (double opt-in). Roles published from now on
-    are what its alerts will bring.
+    are what its alerts will bring. The same search saved again by the same owner is the
+    one saved before, left as it is (two copies would mail every role twice); an address
+    subscribing again is sent the confirmation link again, so the page that says a link is
+    on its way is true, and says nothing of whether the address had subscribed.
     """
     now = now or timezone.now()
     if user is None and not email:
         raise ValidationError({"email": "Enter the e-mail address the alerts should go to."})
-    if _owned_count(user=user, email=email) >= MAX_SAVED_SEARCHES:
-        raise ValidationError(
-            f"You have {MAX_SAVED_SEARCHES} saved searches, the most one can keep. Delete one "
-            "you no longer need first."
-        )
     canonical, described = search_canonical(query)
-    confirmed = user is not None and is_verified(user)
-    search = SavedSearch.objects.create(
-        user=user,
-        email="" if user is not None else email.strip().lower(),
-        name=(name.strip() or described)[:120],
-        query=canonical,
-        frequency=frequency,
-        created_at=now,
-        confirmed_at=now if confirmed else None,
-        mark=now,
-        due_at=_next_due(frequency, now),
-    )
+    email = "" if user is not None else email.strip().lower()
+    owned = SavedSearch.objects.filter(user=user) if user is not None else (
+        SavedSearch.objects.filter(user=None, email=email)
+    )  # fmt: skip
+    search = owned.filter(query=canonical).first()
+    if search is None:
+        if _owned_count(user=user, email=email) >= MAX_SAVED_SEARCHES:
+            raise ValidationError(
+                f"You have {MAX_SAVED_SEARCHES} saved searches, the most one can keep. Delete "
+                "one you no longer need first."
+            )
+        confirmed = user is not None and is_verified(user)
+        try:
+            with transaction.atomic():
+                search = SavedSearch.objects.create(
+                    user=user, email=email, name=(name.strip() or described)[:120],
+                    query=canonical, frequency=frequency, created_at=now,
+                    confirmed_at=now if confirmed else None, mark=now,
+                    due_at=_next_due(frequency, now),
+                )  # fmt: skip
+            created = True
+        except IntegrityError:  # the same search saved at the same moment (a double click)
+            search, created = owned.get(query=canonical), False
+    else:
+        created = False
     if user is None:
         enqueue_on_commit("postings.seekers.tasks.send_subscription_confirmation", search.pk)
-    return search
+    return search, created
 
 
 def _next_due(frequency: str, after: datetime) -> datetime:
