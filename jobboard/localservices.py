@@ -356,6 +356,23 @@ class EmbeddedRedis:
     def url(port: int) -> str:
         return f"redis://127.0.0.1:{port}/0"
 
+    def keep_up(self, port: int, *, interval: float = 1.0) -> None:
+        """Start the server again whenever it is found dead, on the same port (the URL the
+        web server and workers hold), with the same data (its append-only file): `make run`
+        runs this beside them, so a Redis killed or crashed is back in about `interval`
+        seconds instead of staying gone until the next `make run`. Stops on SIGTERM."""
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+        signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+        while not stopping:
+            if self.running_port() is None and port_is_free(port):
+                print(f"redis on port {port} is not running; starting it again", flush=True)
+                try:
+                    self.start(port)
+                except ServiceError as exc:
+                    print(f"redis did not start again: {exc}", flush=True)
+            time.sleep(interval)
+
 
 @dataclass
 class LocalServices:
@@ -422,7 +439,11 @@ def bootstrap_local_environment() -> None:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m jobboard.localservices [--ephemeral] -- CMD...`: run CMD with the services."""
+    """`python -m jobboard.localservices [--ephemeral] -- CMD...`: run CMD with the services.
+    `python -m jobboard.localservices --keep-redis DIR PORT`: EmbeddedRedis.keep_up."""
+    if argv[:1] == ["--keep-redis"] and len(argv) == 3:
+        EmbeddedRedis(Path(argv[1])).keep_up(int(argv[2]))
+        return 0
     ephemeral = "--ephemeral" in argv
     cmd = argv[argv.index("--") + 1 :] if "--" in argv else []
     if not cmd:
