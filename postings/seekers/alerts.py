@@ -184,14 +184,14 @@ class Window:
         remote roles open to people living there (postings.models.remote_codes_for)."""
         key = ("country", code)
         if key not in self._memo:
-            remote = set(remote_codes_for(code))
+            remote, size = set(remote_codes_for(code)), len(self.ids)
+            located = _bits((n for n, (c, _) in enumerate(self.place) if c == code), size)
+            open_to = _bits(
+                (n for n, (_, regions) in enumerate(self.place) if remote.intersection(regions)),
+                size,
+            )
             remote_rows = self.by_facet["workplace"].get(Workplace.REMOTE, 0)
-            self._memo[key] = _bits(
-                (n for n, (country, regions) in enumerate(self.place)
-                 if ((remote_rows >> n) & 1 and remote.intersection(regions))
-                 or (country == code and not (remote_rows >> n) & 1)),
-                len(self.ids),
-            )  # fmt: skip
+            self._memo[key] = (located & ~remote_rows) | (open_to & remote_rows)
         return self._memo[key]
 
     def paying_at_least(self, floor: int) -> int:
@@ -469,7 +469,6 @@ def _matches(
     visible now, matching exactly, not mailed by it before; newest first."""
     skills = skill_index()
     parsed = {s.query: _parse(s.query) for s in searches}
-    window.learn_texts({p.get("q", "").strip() for p in parsed.values()} - {""}, skills)
     wanted: dict[int, int] = {}
     by_query: dict[str, int] = defaultdict(int)
     for search in searches:
@@ -518,6 +517,13 @@ def _sent(search_ids: list[int], window: Window) -> dict[int, int]:
     return {search_id: window.bits_of(ids) for search_id, ids in rows.items()}
 
 
+def _learn_texts(window: Window, queries: Iterable[str]) -> None:
+    """The texts of all the run's alerts, learnt by the window at once (two queries), before
+    the run's batches look them up."""
+    texts = {_parse(query).get("q", "").strip() for query in queries} - {""}
+    window.learn_texts(texts, skill_index())
+
+
 def _exact(
     params: QueryDict, ids: list[int], now: datetime, skills: SkillIndex, result: RunResult
 ) -> list[int]:
@@ -544,6 +550,7 @@ def alerts_run(*, ids: list[int], now: datetime | None = None) -> RunResult:
         return result
     searches = list(SavedSearch.objects.filter(id__in=claimed))
     window = window_read(start=min(s.mark for s in searches) - OVERLAP, end=now)
+    _learn_texts(window, (s.query for s in searches))
     for batch in _batches(searches):
         matches = _matches(batch, {s.id: s.mark for s in batch}, window, now, result)
         with transaction.atomic():
@@ -592,6 +599,7 @@ def instant_alerts_run(*, now: datetime | None = None) -> RunResult:
         window = window_read(start=floor - OVERLAP, end=now)
         if window.ids:
             # Only the alerts that could see one of these roles: those made before them.
+            _learn_texts(window, searches.values_list("query", flat=True).distinct())
             batch_ids = list(searches.values_list("id", flat=True))
             result.claimed = len(batch_ids)
             for ids in _batches(batch_ids, BATCH * 4):

@@ -4,11 +4,13 @@ alerts (the digests themselves: alerts.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -95,25 +97,15 @@ def search_canonical(query: str) -> tuple[str, str]:
     return clean.urlencode(), describe_search(clean, skills)
 
 
-def _owned_count(*, user: AbstractBaseUser | None, email: str) -> int:
+def _owned(*, user: AbstractBaseUser | None, email: str) -> QuerySet[SavedSearch]:
     if user is not None:
-        return SavedSearch.objects.filter(user=user).count()
-    return SavedSearch.objects.filter(user=None, email__iexact=email).count()
+        return SavedSearch.objects.filter(user=user)
+    return SavedSearch.objects.filter(user=None, email__iexact=email)
 
 
-def saved_search_create(
-    *,
-    query: str,
-    user: AbstractBaseUser | None = None,
-    email: str = "",
-    name: str = "",
-    frequency: str = Frequency.DAILY,
-    now: datetime | None = None,
-) -> SavedSearch:
+def saved_search_create(**fields: Any) -> SavedSearch:
     """saved_search_get_or_create, for callers that need only the search."""
-    return saved_search_get_or_create(
-        query=query, user=user, email=email, name=name, frequency=frequency, now=now
-    )[0]
+    return saved_search_get_or_create(**fields)[0]
 
 
 @transaction.atomic
@@ -141,12 +133,11 @@ def saved_search_get_or_create(
         raise ValidationError({"email": "Enter the e-mail address the alerts should go to."})
     canonical, described = search_canonical(query)
     email = "" if user is not None else email.strip().lower()
-    owned = SavedSearch.objects.filter(user=user) if user is not None else (
-        SavedSearch.objects.filter(user=None, email=email)
-    )  # fmt: skip
+    owned = _owned(user=user, email=email)
     search = owned.filter(query=canonical).first()
-    if search is None:
-        if _owned_count(user=user, email=email) >= MAX_SAVED_SEARCHES:
+    created = search is None
+    if created:
+        if owned.count() >= MAX_SAVED_SEARCHES:
             raise ValidationError(
                 f"You have {MAX_SAVED_SEARCHES} saved searches, the most one can keep. Delete "
                 "one you no longer need first."
@@ -160,11 +151,8 @@ def saved_search_get_or_create(
                     confirmed_at=now if confirmed else None, mark=now,
                     due_at=_next_due(frequency, now),
                 )  # fmt: skip
-            created = True
         except IntegrityError:  # the same search saved at the same moment (a double click)
             search, created = owned.get(query=canonical), False
-    else:
-        created = False
     if user is None:
         enqueue_on_commit("postings.seekers.tasks.send_subscription_confirmation", search.pk)
     return search, created
