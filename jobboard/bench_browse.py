@@ -13,8 +13,14 @@ each printed as it finishes (BENCH_PARTS=patterns,api,posting,random,concurrent 
   `make run` starts it.
 - concurrent: BENCH_CLIENTS (8) clients sending random searches (other seeds) for
   BENCH_SECONDS (20) to the same gunicorn: searches/s, percentiles and errors.
+- api-random, api-concurrent: the same two over GET /api/v1/jobs/ (the same searches
+  without the page's sort and page number: the API pages newest first by cursor).
 
 For the random parts: p50/p95/p99/max, errors, and the slowest 1% with their query strings.
+
+Searches are answered by the search index (postings.engine), built once beside the data
+(.local/bench/search-index) and brought up to date at each start. BENCH_ENGINE=postgres
+answers them from PostgreSQL alone, as before the index existed (an empty index folder).
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 from jobboard.localservices import LOCAL_DIR, LocalServices, free_port
@@ -38,7 +46,9 @@ WARMUP = 5
 SEARCHES = int(os.environ.get("BENCH_SEARCHES", "500"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
-PARTS = os.environ.get("BENCH_PARTS", "patterns,api,posting,random,concurrent").split(",")
+PARTS = os.environ.get(
+    "BENCH_PARTS", "patterns,api,posting,random,concurrent,api-random,api-concurrent"
+).split(",")
 SEED = 12  # the random searches; the concurrent clients use SEED + 1, SEED + 2, ...
 WARMUP_SEED = 99
 
@@ -73,6 +83,13 @@ def _setup_database() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE postings_posting")
+    if os.environ.get("BENCH_ENGINE") != "postgres":
+        from postings.engine.index import index_rebuild, index_sync, searcher
+
+        if searcher() is None:
+            print("building the search index (once)...", file=sys.stderr, flush=True)
+            index_rebuild()
+        index_sync()
 
 
 def _terms() -> dict[str, str]:
@@ -245,7 +262,7 @@ def _report(name: str, timed: list[tuple[float, str]], errors: list[str], figure
     slowest = sorted(timed, reverse=True)[: max(1, len(timed) // 100)]
     print(f"  slowest 1% ({len(slowest)}):")
     for ms, query in slowest:
-        print(f"  {ms:8.1f} ms  /jobs/?{query}")
+        print(f"  {ms:8.1f} ms  {query}")
     for error in sorted(set(errors))[:10]:
         print(f"  error: {error}")
     figure["slowest"] = [{"ms": round(ms, 1), "query": query} for ms, query in slowest]
@@ -253,24 +270,36 @@ def _report(name: str, timed: list[tuple[float, str]], errors: list[str], figure
     sys.stdout.flush()
 
 
-def _random_part(server: _Gunicorn, vocab, figures: dict) -> None:
-    from jobboard.search_queries import query_string, random_searches
+def _page_query(search) -> str:
+    from jobboard.search_queries import query_string
+
+    return f"/jobs/?{query_string(search)}"
+
+
+def _api_query(search) -> str:
+    from jobboard.search_queries import query_string
+
+    return f"/api/v1/jobs/?{query_string([(k, v) for k, v in search if k not in {'sort', 'page'}])}"
+
+
+def _random_part(server: _Gunicorn, vocab, figures: dict, path=_page_query, name="") -> None:
+    from jobboard.search_queries import random_searches
 
     for search in random_searches(vocab, seed=WARMUP_SEED, count=50):
-        _fetch(server.port, f"/jobs/?{query_string(search)}")
+        _fetch(server.port, path(search))
     timed, errors = [], []
     for search in random_searches(vocab, seed=SEED, count=SEARCHES):
-        query = query_string(search)
-        ms, error = _fetch(server.port, f"/jobs/?{query}")
+        query = path(search)
+        ms, error = _fetch(server.port, query)
         if error:
-            errors.append(f"{error}: /jobs/?{query}")
+            errors.append(f"{error}: {query}")
         else:
             timed.append((ms, query))
-    _report("random searches, one client", timed, errors, figures)
+    _report(f"{name}random searches, one client", timed, errors, figures)
 
 
-def _concurrent_part(server: _Gunicorn, vocab, figures: dict) -> None:
-    from jobboard.search_queries import endless_searches, query_string
+def _concurrent_part(server: _Gunicorn, vocab, figures: dict, path=_page_query, name="") -> None:
+    from jobboard.search_queries import endless_searches
 
     timed: list[tuple[float, str]] = []
     errors: list[str] = []
@@ -281,11 +310,11 @@ def _concurrent_part(server: _Gunicorn, vocab, figures: dict) -> None:
         for search in endless_searches(vocab, seed=seed):
             if time.monotonic() >= stop_at:
                 return
-            query = query_string(search)
-            ms, error = _fetch(server.port, f"/jobs/?{query}")
+            query = path(search)
+            ms, error = _fetch(server.port, query)
             with lock:
                 if error:
-                    errors.append(f"{error}: /jobs/?{query}")
+                    errors.append(f"{error}: {query}")
                 else:
                     timed.append((ms, query))
 
@@ -296,7 +325,7 @@ def _concurrent_part(server: _Gunicorn, vocab, figures: dict) -> None:
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    _report(f"random searches, {CLIENTS} clients", timed, errors, figures, seconds=elapsed)
+    _report(f"{name}random searches, {CLIENTS} clients", timed, errors, figures, seconds=elapsed)
 
 
 def run(env: dict[str, str]) -> dict:
@@ -323,7 +352,7 @@ def run(env: dict[str, str]) -> dict:
         figures |= api_figures(client, patterns, 38)
     if "posting" in PARTS:
         _posting_part(client, figures)
-    if "random" in PARTS or "concurrent" in PARTS:
+    if {"random", "concurrent", "api-random", "api-concurrent"} & set(PARTS):
         vocab = vocabulary_from_database(sample_percent=0.5 if N > 50_000 else None)
         server = _Gunicorn(env)
         try:
@@ -331,6 +360,10 @@ def run(env: dict[str, str]) -> dict:
                 _random_part(server, vocab, figures)
             if "concurrent" in PARTS:
                 _concurrent_part(server, vocab, figures)
+            if "api-random" in PARTS:
+                _random_part(server, vocab, figures, _api_query, "api: ")
+            if "api-concurrent" in PARTS:
+                _concurrent_part(server, vocab, figures, _api_query, "api: ")
         finally:
             server.stop()
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} at the end")
@@ -367,6 +400,10 @@ def main() -> int:
     os.environ.update(env)
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("API_ANON_RATE", "1000000/min")  # time the API, not its throttle
+    index = LOCAL_DIR / "bench" / "search-index"
+    if os.environ.get("BENCH_ENGINE") == "postgres":
+        index = Path(tempfile.mkdtemp(prefix="no-search-index-"))
+    os.environ.setdefault("SEARCH_INDEX_DIR", str(index))
     try:
         run({**os.environ})
     finally:

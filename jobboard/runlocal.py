@@ -40,6 +40,7 @@ def _prepare(env: dict[str, str]) -> None:
     _manage(env, "load_exchange_rates")
     _manage(env, "load_bands")
     _manage(env, "load_demo")
+    _manage(env, "search_index")  # built the first time, brought up to date after
 
 
 def web_command(port: int, *, access_log: bool = True) -> list[str]:

@@ -207,6 +207,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 MEDIA_URL = "media/"
+# The search index (postings.engine): built by `manage.py search_index --rebuild` (make run
+# does it), followed by the worker. Each host keeps its own copy of it.
+SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(BASE_DIR / ".local" / "search-index")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -278,6 +281,8 @@ CELERY_BEAT_SCHEDULE = {
     "follow-exchange-rates": {"task": "postings.tasks.follow_exchange_rates", "schedule": 30.0},
     # Tasks written while the broker was away (the outbox, postings.queueing).
     "relay-queued-tasks": {"task": "postings.tasks.relay_queued_tasks", "schedule": 5.0},
+    # The search index follows the postings that changed (postings.engine.index).
+    "sync-search-index": {"task": "postings.tasks.sync_search_index", "schedule": 3.0},
     "purge-rate-limits": {"task": "postings.tasks.purge_rate_limit_counters", "schedule": 3600.0},
     # Saved-search alerts: instant ones within a minute of publication, digests as they fall
     # due (each one a day or a week after the last), mails whose task was lost.

@@ -50,6 +50,13 @@ SORT_CHOICES = [("newest", "Newest"), ("relevance", "Relevance"), ("salary", "Hi
 _SHORTEST_CITY_PART = 3
 
 
+_COUNTRY_CHOICES = sorted(COUNTRY_NAMES.items())
+
+
+def _countries() -> list[tuple[str, str]]:
+    return _COUNTRY_CHOICES
+
+
 class _SkillSlugsField(forms.MultipleChoiceField):
     """Skill slugs, checked against the skill index (set per request) rather than a list of
     choices: every filter instance would copy and normalize the 500 of them."""
@@ -93,8 +100,9 @@ class PostingFilter(django_filters.FilterSet):
         choices=EmploymentType.choices,
     )
     # Codes only here: parse_search turns names ("Germany", "UK") into codes first.
+    # A callable: a form copies its fields' choices for each instance, and these are 250.
     country = django_filters.ChoiceFilter(
-        method="filter_country", label="Country", choices=sorted(COUNTRY_NAMES.items())
+        method="filter_country", label="Country", choices=_countries
     )
     location = django_filters.CharFilter(method="filter_location", label="City", max_length=100)
     visa = django_filters.ChoiceFilter(
@@ -143,10 +151,11 @@ class PostingFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(text_condition(value, self.skill_index, self._companies(value)))
+        return queryset.filter(text_condition(value, self.skill_index, self.companies_named(value)))
 
-    def _companies(self, value: str) -> list[int]:
-        # Kept per instance: qs and qs_without both filter on q, with one lookup.
+    def companies_named(self, value: str) -> list[int]:
+        """companies_named(value), kept per instance: qs, qs_without and the search index's
+        query all filter on q, with one lookup."""
         if getattr(self, "_company_ids", None) is None:
             self._company_ids = companies_named(value)
         return self._company_ids

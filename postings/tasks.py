@@ -13,6 +13,7 @@ from postings import ratelimits
 # Celery discovers each app's tasks.py; the sub-packages' task modules register through here.
 from postings.accounts import tasks as accounts_tasks  # noqa: F401
 from postings.employers import tasks as employers_tasks  # noqa: F401
+from postings.engine.index import index_sync
 from postings.queueing import relay_queued
 from postings.seekers import tasks as seekers_tasks  # noqa: F401
 from postings.services import pay_follow_rates
@@ -34,3 +35,10 @@ def relay_queued_tasks() -> int:
 @shared_task(ignore_result=True)
 def purge_rate_limit_counters() -> int:
     return ratelimits.counters_purge()
+
+
+@shared_task(ignore_result=True, soft_time_limit=600)
+def sync_search_index() -> int:
+    """Bring the search index up to date with the postings changed since (a no-op without
+    changes; run every few seconds by beat)."""
+    return index_sync()

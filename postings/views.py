@@ -14,7 +14,7 @@ from postings.employers.counters import posting_record_view
 from postings.filters import SORT_CHOICES
 from postings.market.pay import posting_pay_insight
 from postings.models import Posting
-from postings.search import RANK_CANDIDATES, SearchResult, search_postings
+from postings.search import RANK_CANDIDATES, SearchResult, search_postings, similar_roles
 from postings.seekers.services import saved_posting_ids
 from postings.structured_data import job_posting, summary
 from postings.tagging.groups import skill_groups
@@ -187,7 +187,7 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         return redirect(posting, permanent=True)
     posting_record_view(posting_id=posting.pk)  # one Redis increment, flushed by beat
     groups = skill_groups(skill_index(), posting.skill_ids, posting.preferred_skill_ids)
-    similar = Posting.objects.similar_to_cached(posting)
+    similar = similar_roles(posting)
     back_url = _back_to_results(request)
     context = {
         "posting": posting,

@@ -50,6 +50,22 @@ def _collected_static_files(django_test_environment):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_search_index(django_test_environment):
+    """Searches are answered by PostgreSQL unless a test builds a search index of its own
+    (tests/postings/test_search_engine.py): an index `make run` built in this checkout holds
+    another database's postings. An empty folder of this run's own, for the servers too."""
+    import os
+    import tempfile
+
+    from django.conf import settings
+
+    with tempfile.TemporaryDirectory(prefix="search-index-") as folder:
+        settings.SEARCH_INDEX_DIR = folder
+        os.environ["SEARCH_INDEX_DIR"] = folder
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _redis_breaker_closed():
     """A test that made Redis fail must not leave the next one thinking it is down."""

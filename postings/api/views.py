@@ -3,7 +3,7 @@ hands the result to a serializer."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -35,10 +35,10 @@ from postings.api.serializers import (
 from postings.api.throttling import AnonThrottle, TokenThrottle
 from postings.employers import services as employer_services
 from postings.employers.forms import PostingForm
-from postings.filters import parse_search
+from postings.filters import ParsedSearch, parse_search
 from postings.market.pay import postings_pay_insights
 from postings.models import CloseReason, Posting
-from postings.search import search_count
+from postings.search import newest_ids, search_count
 from salaries.models import SalaryBand
 from skills.services import skill_index, taxonomy_tree
 
@@ -121,8 +121,10 @@ class JobList(PublicAPIView):
         if parsed.errors:
             raise ValidationError(parsed.errors)
         paginator = self.pagination_class()
-        paginator.counted = search_count(parsed.params, parsed.filter)
-        queryset = _newest_first_cheaply(parsed.filter.qs, paginator)
+        paginator.counted = search_count(parsed)
+        queryset = _from_the_index(parsed, paginator, request)
+        if queryset is None:
+            queryset = _newest_first_cheaply(parsed.filter.qs, paginator)
         page = paginator.paginate_queryset(
             queryset.select_related("company").defer("description"), request, view=self
         )
@@ -130,6 +132,25 @@ class JobList(PublicAPIView):
         return paginator.get_paginated_response(
             JobSerializer(page, many=True, context=context).data
         )
+
+
+def _from_the_index(
+    parsed: ParsedSearch, paginator: CountedNewestFirst, request: Request
+) -> QuerySet | None:
+    """The rows the cursor's page is cut from, found by the search index: the cursor's
+    offset + a page + 1 newest matches beyond its position (oldest, going back), which the
+    paginator then filters and orders exactly as it would the whole result set. None when
+    there is no index, or a position that is not a time (PostgreSQL answers)."""
+    cursor = paginator.decode_cursor(request)  # a bad cursor is a 404, as without the index
+    beyond = None
+    if cursor is not None and cursor.position is not None:
+        try:
+            beyond = datetime.fromisoformat(cursor.position)
+        except ValueError:
+            return None
+    limit = (cursor.offset if cursor else 0) + paginator.get_page_size(request) + 1
+    ids = newest_ids(parsed, beyond=beyond, older=not (cursor and cursor.reverse), limit=limit)
+    return None if ids is None else Posting.objects.visible().with_ids(ids)
 
 
 # A result set counted exactly at or under this many postings is sorted whole.

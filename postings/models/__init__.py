@@ -8,7 +8,7 @@ from postings.models.employers import (
     PostingRevision,
     RevisionStatus,
 )
-from postings.models.infra import QueuedTask, RateLimitCounter, SyncMark
+from postings.models.infra import PostingChange, QueuedTask, RateLimitCounter, SyncMark
 from postings.models.postings import (
     EU_COUNTRIES,
     REMOTE_REGIONS,
@@ -59,6 +59,7 @@ __all__ = [
     "Membership",
     "PayPeriod",
     "Posting",
+    "PostingChange",
     "PostingQuerySet",
     "PostingRevision",
     "PostingSkill",

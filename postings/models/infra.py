@@ -99,3 +99,20 @@ class QueuedTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)!r}"
+
+
+class PostingChange(models.Model):
+    """A posting whose searchable fields changed since the search index last read it.
+
+    Written by triggers on postings_posting (migration 0020), so no write path can miss one:
+    services, bulk loaders, `.update()`, raw SQL. The index (postings.engine) reads the rows
+    visible to it, indexes those postings as they now are, and deletes exactly the rows it
+    read: a row committed later (even with a lower id) is read the next time, so there is no
+    watermark to get wrong.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    posting_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"posting {self.posting_id} (change {self.id})"

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -45,6 +44,11 @@ class Company(models.Model):
                 condition=Q(country="") | Q(country__regex=r"^[A-Z]{2}$"),
                 name="company_country_iso2",
             ),
+        ]
+        indexes = [
+            # A text search also finds the companies whose name holds it (companies_named:
+            # `UPPER(name) LIKE UPPER('%text%')`): without it, every search read them all.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="company_name_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -221,21 +225,6 @@ class PostingQuerySet(models.QuerySet):
             .defer("description")
             .order_by("-shared_skills", "-published_at", "-id")
         )
-
-    def similar_to_cached(self, posting: Posting, *, limit: int = 5) -> list[Posting]:
-        """similar_to, with the chosen ids kept SIMILAR_TTL seconds per posting and skill set.
-
-        The choice is a recommendation that changes slowly, and ranking costs more than the
-        rest of the posting page. The postings themselves are read fresh and through
-        visible(), so one closed in the meantime is left out rather than shown.
-        """
-        skills = ",".join(map(str, sorted(posting.skill_ids)))
-        key = f"similar:v1:{posting.pk}:{posting.seniority}:{skills}"
-        ids = cache.get(key)
-        if ids is None:
-            ids = list(self.similar_to(posting, limit=limit).values_list("id", flat=True))
-            cache.set(key, ids, SIMILAR_TTL)
-        return self.visible().listed(ids)
 
     def with_ids(self, ids: list[int]) -> PostingQuerySet:
         """These postings, by one array parameter rather than a value per id for the ORM
