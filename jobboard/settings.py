@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
     "relay-queued-tasks": {"task": "postings.tasks.relay_queued_tasks", "schedule": 5.0},
     # The search index follows the postings that changed (postings.engine.index).
     "sync-search-index": {"task": "postings.tasks.sync_search_index", "schedule": 3.0},
+    "purge-search-changes": {
+        "task": "postings.tasks.purge_search_changes",
+        "schedule": crontab(hour=4, minute=41),
+    },
     "purge-rate-limits": {"task": "postings.tasks.purge_rate_limit_counters", "schedule": 3600.0},
     # Saved-search alerts: instant ones within a minute of publication, digests as they fall
     # due (each one a day or a week after the last), mails whose task was lost.

@@ -13,7 +13,7 @@ from postings import ratelimits
 # Celery discovers each app's tasks.py; the sub-packages' task modules register through here.
 from postings.accounts import tasks as accounts_tasks  # noqa: F401
 from postings.employers import tasks as employers_tasks  # noqa: F401
-from postings.engine.index import index_sync
+from postings.engine.index import changes_purge, index_sync
 from postings.queueing import relay_queued
 from postings.seekers import tasks as seekers_tasks  # noqa: F401
 from postings.services import pay_follow_rates
@@ -42,3 +42,9 @@ def sync_search_index() -> int:
     """Bring the search index up to date with the postings changed since (a no-op without
     changes; run every few seconds by beat)."""
     return index_sync()
+
+
+@shared_task(ignore_result=True)
+def purge_search_changes() -> int:
+    """Drop the search index's change feed older than every copy needs (a day's beat)."""
+    return changes_purge()

@@ -287,40 +287,46 @@ def forget() -> None:
 def index_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
     """Build a new generation from every published posting and serve it; the count indexed.
 
-    Read in one snapshot, in which the change rows it can see are deleted too: what it
-    indexes already holds those changes, and changes it cannot see stay for the next sync.
-    The snapshot's transaction commits only once the new generation is served.
+    Read in one snapshot, whose oldest running transaction becomes the generation's
+    position in the change feed: changes that snapshot could not see are read by the next
+    sync. The snapshot's transaction ends only once the new generation is served.
     """
     with _writing():
-        generation = root() / f"gen-{time.time_ns()}"
-        generation.mkdir(parents=True)
-        index = tantivy.Index(SCHEMA, path=str(generation))
-        writer = index.writer(BUILD_HEAP, min(2, os.cpu_count() or 1))
-        done = 0
-        with _snapshot():
-            tree = SkillTree.current()
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT count(*) FROM postings_posting AS p WHERE {_PUBLISHED}")
-                total = cursor.fetchone()[0]
-                cursor.execute("DELETE FROM postings_postingchange")
-            with connection.chunked_cursor() as rows:
-                rows.execute(f"SELECT {_COLUMNS} FROM postings_posting AS p WHERE {_PUBLISHED}")
-                while batch := rows.fetchmany(5_000):
-                    for row in batch:
-                        writer.add_document(document(row, tree))
-                    done += len(batch)
-                    if progress is not None:
-                        progress(done, total)
-            writer.commit()
-            writer.wait_merging_threads()
-            (generation / _TREE_FILE).write_text(tree.key)
-            _serve(generation)
-        return done
+        return _rebuild(progress)
+
+
+def _rebuild(progress: Callable[[int, int], None] | None = None) -> int:
+    generation = root() / f"gen-{time.time_ns()}"
+    generation.mkdir(parents=True)
+    index = tantivy.Index(SCHEMA, path=str(generation))
+    writer = index.writer(BUILD_HEAP, min(2, os.cpu_count() or 1))
+    done = 0
+    with _snapshot():
+        position = _snapshot_position()
+        tree = SkillTree.current()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM postings_posting AS p WHERE {_PUBLISHED}")
+            total = cursor.fetchone()[0]
+        with connection.chunked_cursor() as rows:
+            rows.execute(f"SELECT {_COLUMNS} FROM postings_posting AS p WHERE {_PUBLISHED}")
+            while batch := rows.fetchmany(5_000):
+                for row in batch:
+                    writer.add_document(document(row, tree))
+                done += len(batch)
+                if progress is not None:
+                    progress(done, total)
+        writer.commit()
+        writer.wait_merging_threads()
+        (generation / _TREE_FILE).write_text(tree.key)
+        _save_position(generation, position)
+        _serve(generation)
+    return done
 
 
 @contextmanager
 def _snapshot() -> Iterator[None]:
-    if connection.in_atomic_block:  # a test's transaction: one snapshot already
+    """One snapshot for everything read inside (REPEATABLE READ)."""
+    if connection.in_atomic_block:  # a test's transaction: its own snapshots, one writer
         with transaction.atomic():
             yield
         return
@@ -339,68 +345,120 @@ def _serve(generation: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)  # open readers keep their mapped files
 
 
-def index_sync(*, batch: int = SYNC_BATCH, wait: bool = False) -> int:
-    """Index the postings PostgreSQL's change feed names, as they now are; how many.
+def _snapshot_position() -> int:
+    """The oldest transaction the current snapshot saw running (every older one has ended,
+    so its changes are all visible now). The first statement of a snapshot's transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        return cursor.fetchone()[0]
 
-    Safe to run twice at once (the second returns 0 at once, or with `wait` waits its turn)
-    and after a crash (a change row is deleted only in the transaction after the index
-    committed what it named; indexing a posting again replaces it). Does nothing until a
-    first build exists.
+
+_POSITION_FILE = "position"
+# Changes are kept this long (changes_purge); a copy of the index that has not synced for
+# as long may have missed some, and is rebuilt.
+CHANGES_KEPT_DAYS = 7
+
+
+def _position(generation: Path) -> int | None:
+    try:
+        return int((generation / _POSITION_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _save_position(generation: Path, position: int) -> None:
+    """Written whole or not at all (a crash leaves the previous position: changes read twice
+    are indexed twice, which changes nothing)."""
+    temporary = generation / f"{_POSITION_FILE}.new"
+    temporary.write_text(str(position))
+    os.replace(temporary, generation / _POSITION_FILE)
+
+
+def _out_of_date(generation: Path) -> bool:
+    """Whether this copy may have missed changes: no position, or none saved for longer
+    than the changes are kept."""
+    try:
+        saved = (generation / _POSITION_FILE).stat().st_mtime
+    except OSError:
+        return True
+    return time.time() - saved > CHANGES_KEPT_DAYS * 86400
+
+
+def index_sync(*, batch: int = SYNC_BATCH, wait: bool = False) -> int:
+    """Index the postings changed since this copy's position in the change feed, as they
+    now are; how many.
+
+    Safe to run twice at once (the second returns 0 at once, or with `wait` waits its turn),
+    after a crash (the position moves only after the index committed what it read; changes
+    read again are indexed again, which changes nothing), and on many hosts at once (each
+    copy has its own position; no copy consumes the feed). Does nothing until a first build
+    exists; rebuilds a copy that is out of date or was written with another skill tree.
     """
     if _current() is None:
         return 0
     tree = SkillTree.current()
-    if _tree_key(_current()) != tree.key:
-        # The hierarchy moved: every posting's skill_tree may have. Searches use skill_ids
-        # meanwhile (exact, slower); a new generation is written with the new tree.
-        return index_rebuild()
     try:
         with _writing(wait=wait):
             path = _current()
-            return _follow(tantivy.Index.open(str(path)), tree, batch) if path else 0
+            if _tree_key(path) != tree.key or _out_of_date(path):
+                # The hierarchy moved (every posting's skill_tree may have; searches use
+                # skill_ids meanwhile, exact but slower), or changes may have been purged
+                # unread. Under the lock: the syncs that find it busy meanwhile return.
+                return _rebuild()
+            return _follow(path, tree, batch)
     except Busy:
         return 0
 
 
-def _follow(index: tantivy.Index, tree: SkillTree, batch: int) -> int:
-    synced = 0
-    while True:
-        with transaction.atomic(), connection.cursor() as cursor:
+def _follow(generation: Path, tree: SkillTree, batch: int) -> int:
+    index = tantivy.Index.open(str(generation))
+    with _snapshot():
+        position = _snapshot_position()
+        with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, posting_id FROM postings_postingchange ORDER BY id LIMIT %s "
-                "FOR UPDATE SKIP LOCKED",
-                [batch],
+                "SELECT DISTINCT posting_id FROM postings_postingchange WHERE xact >= %s "
+                "ORDER BY posting_id",
+                [_position(generation)],
             )
-            changes = cursor.fetchall()
-            if not changes:
-                return synced
-            ids = sorted({posting for _, posting in changes})
-            cursor.execute(
-                f"SELECT {_COLUMNS} FROM postings_posting AS p "
-                f"WHERE {_PUBLISHED} AND p.id = ANY(%s)",
-                [ids],
-            )
-            documents = [document(row, tree) for row in cursor.fetchall()]
-            writer = index.writer(SYNC_HEAP, 1)
-            for pk in ids:
-                writer.delete_documents_by_term("id", pk)
-            for doc in documents:
-                writer.add_document(doc)
-            writer.commit()
-            writer.wait_merging_threads()
-            cursor.execute(
-                "DELETE FROM postings_postingchange WHERE id = ANY(%s)",
-                [[change for change, _ in changes]],
-            )
-        synced += len(ids)
-        if len(changes) < batch:
-            return synced
+            changed = [posting for (posting,) in cursor.fetchall()]
+            for start in range(0, len(changed), batch):
+                ids = changed[start : start + batch]
+                cursor.execute(
+                    f"SELECT {_COLUMNS} FROM postings_posting AS p "
+                    f"WHERE {_PUBLISHED} AND p.id = ANY(%s)",
+                    [ids],
+                )
+                documents = [document(row, tree) for row in cursor.fetchall()]
+                writer = index.writer(SYNC_HEAP, 1)
+                for pk in ids:
+                    writer.delete_documents_by_term("id", pk)
+                for doc in documents:
+                    writer.add_document(doc)
+                writer.commit()
+                writer.wait_merging_threads()
+    _save_position(generation, position)
+    return len(changed)
 
 
 def index_lag() -> int | None:
-    """Changes not yet in the index (None without an index): for the health page."""
-    if _current() is None:
+    """Postings changed since the index's position (None without an index): for the health
+    page. Changes of transactions still running at the last sync count until they end."""
+    path = _current()
+    if path is None:
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(DISTINCT posting_id) FROM postings_postingchange")
+        cursor.execute(
+            "SELECT count(DISTINCT posting_id) FROM postings_postingchange WHERE xact >= %s",
+            [_position(path) or 0],
+        )
         return cursor.fetchone()[0]
+
+
+def changes_purge() -> int:
+    """Delete changes older than CHANGES_KEPT_DAYS (every copy has read them, or rebuilds)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM postings_postingchange WHERE created_at < now() - %s * interval '1 day'",
+            [CHANGES_KEPT_DAYS],
+        )
+        return cursor.rowcount

@@ -9,6 +9,7 @@ survives a failed sync, and gives way to PostgreSQL where it cannot answer exact
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -169,7 +170,6 @@ def test_the_index_follows_publication_edits_and_closing(client, indexed):
     assert engine_index.index_lag() >= 1
 
     assert engine_index.index_sync() >= 1
-    assert not PostingChange.objects.exists()
     assert [p.pk for p in _page(client, "q=axolotl&level=lead").postings] == [posting.pk]
 
     Posting.objects.filter(pk=posting.pk).update(seniority="junior")
@@ -189,14 +189,57 @@ def test_a_posting_closed_before_the_sync_is_not_shown(client, indexed):
     assert newest.pk not in {p.pk for p in _page(client, "").postings}
 
 
-def test_changes_the_index_does_not_hold_are_not_queued(indexed):
+def test_changes_the_index_does_not_hold_are_not_in_the_feed(indexed):
     posting = Posting.objects.filter(status=Status.PUBLISHED).first()
+    before = PostingChange.objects.count()
     Posting.objects.filter(pk=posting.pk).update(title="Renamed", description="New text")
-    assert not PostingChange.objects.exists()
+    assert PostingChange.objects.count() == before
     Posting.objects.filter(pk=posting.pk).update(pay_max_usd=123_456)
-    assert list(PostingChange.objects.values_list("posting_id", flat=True)) == [posting.pk]
+    change = PostingChange.objects.latest("id")
+    assert (PostingChange.objects.count(), change.posting_id) == (before + 1, posting.pk)
+    with connection.cursor() as cursor:  # written by this very transaction
+        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+        assert change.xact == cursor.fetchone()[0]
     Posting.objects.filter(pk=posting.pk).delete()
-    assert PostingChange.objects.filter(posting_id=posting.pk).count() == 2
+    assert PostingChange.objects.count() == before + 2
+
+
+def test_each_copy_of_the_index_follows_the_feed_on_its_own(indexed, settings, tmp_path):
+    # Two hosts, each with its own copy: neither consumes the changes the other needs.
+    first = engine_index._current()
+    settings.SEARCH_INDEX_DIR = tmp_path / "second-host"
+    engine_index.forget()
+    engine_index.index_rebuild()
+    posting = Posting.objects.filter(status=Status.PUBLISHED).first()
+    Posting.objects.filter(pk=posting.pk).update(seniority="intern")
+    assert engine_index.index_sync() >= 1
+    assert posting.pk in _engine_ids("level=intern")
+    settings.SEARCH_INDEX_DIR = first.parent
+    engine_index.forget()
+    assert posting.pk not in _engine_ids("level=intern")
+    assert engine_index.index_sync() >= 1
+    assert posting.pk in _engine_ids("level=intern")
+
+
+def test_a_copy_that_has_not_synced_for_longer_than_changes_are_kept_is_rebuilt(indexed):
+    generation = engine_index._current()
+    old = time.time() - (engine_index.CHANGES_KEPT_DAYS + 1) * 86400
+    os.utime(generation / "position", (old, old))
+    engine_index.index_sync()
+    assert engine_index._current() != generation
+
+
+def test_changes_older_than_kept_are_purged(indexed):
+    posting = Posting.objects.filter(status=Status.PUBLISHED).first()
+    Posting.objects.filter(pk=posting.pk).update(seniority="intern")
+    PostingChange.objects.filter(posting_id=posting.pk).update(
+        created_at=timezone.now() - timedelta(days=engine_index.CHANGES_KEPT_DAYS, minutes=1)
+    )
+    old = PostingChange.objects.filter(posting_id=posting.pk).count()
+    kept = PostingChange.objects.exclude(posting_id=posting.pk).count()
+    assert old >= 1
+    assert engine_index.changes_purge() == old
+    assert PostingChange.objects.count() == kept
 
 
 def test_a_failed_sync_keeps_the_changes_for_the_next(indexed, monkeypatch):
@@ -207,11 +250,13 @@ def test_a_failed_sync_keeps_the_changes_for_the_next(indexed, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(engine_index, "document", broken)
+    position = (engine_index._current() / "position").read_text()
     with pytest.raises(OSError):
         engine_index.index_sync()
-    assert PostingChange.objects.filter(posting_id=posting.pk).exists()
+    assert (engine_index._current() / "position").read_text() == position
+    assert posting.pk not in _engine_ids("level=intern")
     monkeypatch.undo()
-    assert engine_index.index_sync() == 1
+    assert engine_index.index_sync() >= 1
     assert posting.pk in _engine_ids("level=intern")
 
 
@@ -222,7 +267,6 @@ def test_a_rebuild_serves_a_new_generation_and_drops_the_old(indexed, index_dir)
     assert os.readlink(index_dir / "current") != first
     assert [p.name for p in index_dir.glob("gen-*")] == [os.readlink(index_dir / "current")]
     assert _engine_ids("") == set()  # every posting expired
-    assert not PostingChange.objects.exists()  # the rebuild read them all
 
 
 def test_the_api_pages_from_the_index_as_from_postgresql(client, indexed, settings, tmp_path):
@@ -275,3 +319,31 @@ def test_similar_roles_come_from_the_index_when_there_is_one(indexed, monkeypatc
         lambda *a, **k: pytest.fail("PostgreSQL was asked"),
     )
     search.similar_roles(posting)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_after_a_later_one_is_not_passed_over(settings, tmp_path):
+    # Transactions commit out of order: a change written early and committed after a sync
+    # (which saw a later change committed) must still reach the index.
+    import psycopg2
+
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    engine_index.forget()
+    early, late = PostingFactory(seniority="senior"), PostingFactory(seniority="senior")
+    engine_index.index_rebuild()
+    params = connection.get_connection_params()
+    other = psycopg2.connect(**params)
+    try:
+        with other.cursor() as cursor:  # a transaction that stays open: the early one
+            cursor.execute(
+                "UPDATE postings_posting SET seniority = 'lead' WHERE id = %s", [early.pk]
+            )
+        Posting.objects.filter(pk=late.pk).update(seniority="lead")  # committed at once
+        engine_index.index_sync()
+        assert _engine_ids("level=lead") == {late.pk}
+        other.commit()
+    finally:
+        other.close()
+    engine_index.index_sync()
+    assert _engine_ids("level=lead") == {early.pk, late.pk}
+    engine_index.forget()
