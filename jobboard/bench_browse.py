@@ -225,15 +225,22 @@ class _Gunicorn:
         self.proc.wait(timeout=30)
 
 
+# The answers that are not errors: a 200, and from the API a 400 naming a bad value (the
+# random mix holds misspelled skills, which the page ignores with a notice and the API
+# refuses, as issue 13 asks).
+_ANSWERS = {"/jobs/": (200,), "/api/v1/jobs/": (200, 400)}
+
+
 def _fetch(port: int, path: str) -> tuple[float, str | None]:
-    """(milliseconds to the whole answer, None) for a 200; else (..., the error)."""
+    """(milliseconds to the whole answer, None) for an answer; else (..., the error)."""
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request("GET", path)
         response = connection.getresponse()
         response.read()
-        error = None if response.status == 200 else f"HTTP {response.status}"
+        answers = _ANSWERS.get(path.split("?")[0], (200,))
+        error = None if response.status in answers else f"HTTP {response.status}"
     except OSError as exc:
         error = type(exc).__name__
     finally:

@@ -808,13 +808,16 @@ def _engine_summary(
     capped = main.total is None or main.total > COUNT_CAP
     shown = COUNT_CAP if capped else main.total
     if window.page is None:  # relevance: the newest candidates, ranked by PostgreSQL
-        ids = _engine_ids(searcher, results, main, "published", 0, RANK_CANDIDATES)
+        ids = engine.bounded_ids(
+            searcher, results, "published", 0, RANK_CANDIDATES, sampled=main.sample_total
+        )
         ids_page = None
     else:
         ids_page = min(window.page, max(1, math.ceil(shown / PAGE_SIZE)))
         start = (ids_page - 1) * PAGE_SIZE
         key = _SORT_KEYS[parsed.sort]
-        ids = _engine_ids(searcher, results, main, key, start, PAGE_SIZE)
+        sampled = main.sample_total
+        ids = engine.bounded_ids(searcher, results, key, start, PAGE_SIZE, sampled=sampled)
     return _Summary(
         count=shown,
         capped=capped,
@@ -826,26 +829,6 @@ def _engine_summary(
         ids=ids,
         ids_page=ids_page,
     )
-
-
-def _engine_ids(searcher, results, main: _Described, key: str, offset: int, limit: int):
-    """The ids ranked offset .. offset + limit - 1 by `key`.
-
-    For a large set, the sample gives a value of the key that the ranks asked for very
-    probably all reach (as _Window.sample_rank has it): ordering only the matches beyond it
-    is what keeps a deep page of a broad search cheap. When that range holds too few (about
-    once in ten thousand), every match is ordered after all."""
-    rank = math.ceil(
-        (m := (offset + limit) / posting_models.SAMPLE_EVERY) + SURE_SIGMAS * math.sqrt(m) + 4
-    )
-    if main.sample_total >= rank:
-        sample = engine.all_of([results, engine.term_query_sample()])
-        cutoff = engine.key_at(searcher, sample, key, rank)
-        bounded = engine.all_of([results, engine.at_least(key, cutoff)])
-        ids = engine.ordered_ids(searcher, bounded, key, offset, limit)
-        if len(ids) == limit:
-            return ids
-    return engine.ordered_ids(searcher, results, key, offset, limit)
 
 
 def _facet_values(param: str, counted: dict) -> dict:
