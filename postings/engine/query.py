@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from postings.engine.index import SCHEMA, TEXT_FACETS, SkillTree, micros
 from postings.filters import ParsedSearch, skill_words
-from postings.models import Company, Posting, Workplace, remote_codes_for
+from postings.models import Company, Workplace, remote_codes_for
 from postings.models import postings as posting_models
 
 Query = tantivy.Query
@@ -229,7 +229,7 @@ def _skill(parsed: ParsedSearch, slug: str, tree: bool) -> Query:
     return _one_of("skills", parsed.skills.with_descendants(slug))
 
 
-def _text(value: str, parsed: ParsedSearch, tree: bool) -> Query:
+def _text(value: str, parsed: ParsedSearch, tree: bool) -> _Text:
     """postings.filters.text_condition as an index query."""
     value = value.strip()
     found, rest = skill_words(value, parsed.skills)
@@ -473,6 +473,10 @@ def all_of(parts: list[Query]) -> Query:
     return _all(parts)
 
 
+# A date range holding at most this many postings is read from the index's terms.
+INVERTED_RANGE_AT_MOST = 20_000
+
+
 def bounded_ids(
     searcher: tantivy.Searcher,
     query: Query,
@@ -501,11 +505,13 @@ def bounded_ids(
         sampled = found.count
     if sampled >= rank:
         cutoff = found.hits[rank - 1][0]
-        # About rank * SAMPLE_EVERY postings are that new: read from the date's terms, the
-        # range leads the intersection (as a column scan it would be checked per match).
+        # How many postings, matching or not, are that new: few for a broad search, and
+        # then read from the date's terms the range leads the intersection; many for a
+        # narrow one, where a column scan checked per match is cheaper than reading them.
+        postings_beyond = rank * searcher.num_docs / sampled
         beyond = Query.range_query(
             SCHEMA, key, tantivy.FieldType.Integer, cutoff, None,
-            use_inverted_index=key == "published",
+            use_inverted_index=key == "published" and postings_beyond <= INVERTED_RANGE_AT_MOST,
         )  # fmt: skip
         ids = ordered_ids(searcher, _all([query, beyond]), key, offset, limit)
         if len(ids) == limit:
@@ -524,40 +530,3 @@ def published_before(at: int) -> Query:
 
 def published_after(at: int) -> Query:
     return _at_least("published", at + 1)
-
-
-# Similar roles (PostingQuerySet.similar_to): among this many newest candidates.
-SIMILAR_CANDIDATES = 200
-
-
-def similar_ids(posting, *, limit: int) -> list[int] | None:
-    """PostingQuerySet.similar_to's choice from the index: visible postings at the same
-    level sharing a skill, the SIMILAR_CANDIDATES newest of them ranked by skills shared,
-    then newest. None when the index cannot answer (no index, or no level to match)."""
-    from postings.engine.index import served
-
-    found = served()
-    if found is None or not posting.seniority:
-        return None
-    if not posting.skill_ids:
-        return []
-    searcher, skills = found.searcher, sorted(set(posting.skill_ids))
-    now = micros(timezone.now())
-    visible = Query.range_query(
-        SCHEMA, "expires", tantivy.FieldType.Integer, now, None, include_lower=False
-    )
-    # Any of the skills as a disjunction of terms, not a term set: a set is read whole
-    # into a bitmap first (every posting with any of them), a disjunction only as far as
-    # the level and the sample lead it.
-    shares = _any([_term("skills", skill) for skill in skills])
-    candidates = _but_not(
-        _all([visible, _term("level", posting.seniority), shares]), _term("id", posting.pk)
-    )
-    newest = bounded_ids(searcher, candidates, "published", 0, SIMILAR_CANDIDATES)
-    if not newest:
-        return []
-    # Ranked by skills shared, then newest: 200 rows read by id from PostgreSQL.
-    wanted = set(skills)
-    rows = Posting.objects.with_ids(newest).values_list("skill_ids", "published_at", "id")
-    ranked = [(len(wanted.intersection(found)), at, pk) for found, at, pk in rows]
-    return [pk for _, _, pk in sorted(ranked, reverse=True)[:limit]]

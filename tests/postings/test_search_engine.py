@@ -301,26 +301,6 @@ def test_posted_within_and_expiry_are_read_at_search_time(indexed, monkeypatch):
     assert posting.pk not in _engine_ids("")
 
 
-def test_similar_roles_from_the_index_are_postgresqls(indexed):
-    postings = Posting.objects.visible().exclude(skill_ids=[]).order_by("id")[:80]
-    compared = 0
-    for posting in postings:
-        expected = list(Posting.objects.similar_to(posting, limit=5).values_list("id", flat=True))
-        assert engine.similar_ids(posting, limit=5) == expected, posting.pk
-        compared += bool(expected)
-    assert compared > 40
-
-
-def test_similar_roles_come_from_the_index_when_there_is_one(indexed, monkeypatch):
-    posting = Posting.objects.visible().exclude(skill_ids=[]).first()
-    monkeypatch.setattr(
-        type(Posting.objects.all()),
-        "similar_to",
-        lambda *a, **k: pytest.fail("PostgreSQL was asked"),
-    )
-    search.similar_roles(posting)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_change_committed_after_a_later_one_is_not_passed_over(settings, tmp_path):
     # Transactions commit out of order: a change written early and committed after a sync
