@@ -338,6 +338,9 @@ class ParsedSearch:
     # The same findings as the notices, per filter parameter, for a door that refuses a bad
     # value instead of ignoring it (the API answers 400 with them).
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # What a door works out from this search once, however often it asks: postings.search
+    # keeps the search index's form of it here (the API asks for a count and a page).
+    worked_out: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:

@@ -52,7 +52,7 @@ TOP_SKILLS = 30
 # A result set is broad (too many to count) when the sample shows more than COUNT_CAP
 # matches by this many standard deviations: a wrong "10,000+" is then about a 1-in-30,000
 # chance. Below that the postings are counted.
-SURE_SIGMAS = 4
+SURE_SIGMAS = posting_models.SURE_SIGMAS
 # Skills are counted on about this many of the sampled rows (see _tally).
 SKILL_SAMPLE_ROWS = 4_000
 # For sort=relevance on a broad result set: the sampled match whose published_at bounds
@@ -370,17 +370,12 @@ class _Window:
     key: str = "published_at"  # the column `order` sorts by first (descending)
 
     def sample_rank(self) -> int:
-        """Which sampled match bounds the rows this window asks for, with room to spare.
-
-        The window's last row is row offset + limit of the results; about a SAMPLE_EVERY-th
-        of the rows before it are in the sample, a Poisson count m. Taking the sampled
-        match at m + 4 sqrt(m) + 4 leaves the range short about once in ten thousand
-        windows, which are then read the slow way. Relevance keeps CUTOFF_RANK.
-        """
+        """Which sampled match bounds the rows this window asks for (its last is row
+        offset + limit of the results; postings.models.sample_rank). Relevance keeps
+        CUTOFF_RANK."""
         if self.page is None:
             return CUTOFF_RANK
-        m = (self.offset + self.limit) / posting_models.SAMPLE_EVERY
-        return math.ceil(m + SURE_SIGMAS * math.sqrt(m) + 4)
+        return posting_models.sample_rank(self.offset + self.limit)
 
 
 _ORDERS = {
@@ -712,12 +707,20 @@ def _skill_facet(params: QueryDict, skills: SkillIndex, counts: Counter, sample:
 # The same answers from the search index (postings.engine), when there is one
 # ---------------------------------------------------------------------------------------------
 
-_SORT_KEYS = {"newest": "published", "relevance": "published", "salary": "pay_order"}
+# The index's key of each sort the page pages by (relevance ranks the newest candidates).
+_SORT_KEYS = {"newest": "published", "salary": "pay_order"}
 
 
 def _engine(parsed: ParsedSearch) -> tuple[object, engine.CompiledSearch] | None:
     """The index's searcher and this search as index queries; None when PostgreSQL answers
-    (no index built yet, or a text the translation does not cover)."""
+    (no index built yet, or a text the translation does not cover). Made once per search:
+    compiling asks PostgreSQL for the text's lexemes and may read a rare phrase's ids."""
+    if "engine" not in parsed.worked_out:
+        parsed.worked_out["engine"] = _compiled(parsed)
+    return parsed.worked_out["engine"]
+
+
+def _compiled(parsed: ParsedSearch) -> tuple[object, engine.CompiledSearch] | None:
     served = engine_index.served()
     if served is None:
         return None
@@ -1004,10 +1007,11 @@ def search_count(parsed: ParsedSearch) -> tuple[int, bool]:
     """The count the search page shows for this validated search, and whether it is capped
     at COUNT_CAP: what the API reports beside its own pages of the same postings."""
     found = _engine(parsed)
-    if found is not None:
+    if found is not None:  # as _engine_summary counts: the sample first
         searcher, compiled = found
-        total = engine.count(searcher, compiled.query())
-        return min(total, COUNT_CAP), total > COUNT_CAP
+        total = _describe(searcher, compiled.query(), []).total
+        capped = total is None or total > COUNT_CAP
+        return (COUNT_CAP if capped else total), capped
     if _is_filtered(parsed.params):
         summary = _summarize(parsed.params, parsed.skills, parsed.filter)
     else:

@@ -489,13 +489,11 @@ def bounded_ids(
     """ordered_ids (descending), reading only the matches a sampled key value bounds.
 
     Ordering visits every match, which for a broad search is hundreds of thousands. The
-    fixed sample gives a value of the key that the ranks asked for very probably all reach:
-    with m = (offset + limit) / SAMPLE_EVERY of them expected in the sample, its match at
-    rank m + 4 sqrt(m) + 4 falls short about once in ten thousand searches, and then every
-    match is ordered after all. `sampled`: the matches in the sample, when already counted.
+    fixed sample gives a value of the key that the ranks asked for very probably all reach
+    (postings.models.sample_rank); when the range beyond it holds too few, every match is
+    ordered after all. `sampled`: the matches in the sample, when already counted.
     """
-    every = posting_models.SAMPLE_EVERY
-    rank = math.ceil((m := (offset + limit) / every) + 4 * math.sqrt(m) + 4)
+    rank = posting_models.sample_rank(offset + limit)
     sample = _all([query, _term("sample", 1)])
     if sampled is None or sampled >= rank:
         # The sampled match at that rank, and how many there are, in one pass.

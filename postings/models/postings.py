@@ -3,6 +3,7 @@ may see (PostingQuerySet.visible())."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from django.conf import settings
@@ -133,6 +134,23 @@ SEARCH_DOCUMENT_SQL = (
 # order, so the sample is spread evenly over time, companies and everything else, and
 # small partial indexes cover it (Posting.Meta), which a random TABLESAMPLE cannot have.
 SAMPLE_EVERY = 100
+# A figure read from the sample is taken as sure beyond this many standard deviations.
+SURE_SIGMAS = 4
+
+
+def sample_rank(rows: int) -> int:
+    """Which match of the sample bounds the first `rows` matches of an order, with room to
+    spare: a value of the order's key that they very probably all reach.
+
+    About one in SAMPLE_EVERY of those rows is in the sample, a Poisson count m; the
+    sampled match at m + SURE_SIGMAS sqrt(m) + 4 falls short about once in ten thousand
+    orders, which are then read the slow way. The one rule for both engines (postings.search
+    for PostgreSQL, postings.engine.query for the index).
+    """
+    m = rows / SAMPLE_EVERY
+    return math.ceil(m + SURE_SIGMAS * math.sqrt(m) + 4)
+
+
 # How long a posting's "similar roles" are kept before they are chosen again.
 SIMILAR_TTL = 600
 
