@@ -8,7 +8,7 @@ COPY . .
 RUN useradd --system --uid 1000 jobboard \
  && DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost SECRET_KEY=build-only \
     python manage.py collectstatic --no-input \
- && chown -R jobboard /app
+ && mkdir -p /app/search-index && chown -R jobboard /app
 USER jobboard
 EXPOSE 8000
 CMD ["gunicorn", "jobboard.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -217,8 +217,7 @@ def bench_alerts() -> dict:
     roles; the daily digest run with two worker processes; instant alerts' latency."""
     from django.utils import timezone
 
-    from postings.models import AlertMail, SavedSearch
-    from postings.seekers.tasks import dispatch_digests, run_instant_alerts
+    from postings.models import SavedSearch
 
     now = timezone.now()
     _new_roles(NEW_PER_DAY, 2, since=now - timedelta(days=1), until=now)
@@ -233,15 +232,33 @@ def bench_alerts() -> dict:
         ],
         batch_size=5_000,
     )  # fmt: skip
-    figures: dict = {"alerts_saved_searches": SEARCHES, "alerts_new_roles_in_day": NEW_PER_DAY}
+    return {
+        "alerts_saved_searches": SEARCHES,
+        "alerts_new_roles_in_day": NEW_PER_DAY,
+        **alert_run_figures(now),
+    }
+
+
+def alert_run_figures(now) -> dict:
+    """The daily run of the due digests on two workers, then instant alerts' latency."""
+    from django.utils import timezone
+
+    from postings.models import AlertMail, SavedSearch
+    from postings.seekers.tasks import dispatch_digests, run_instant_alerts
+
+    figures: dict = {}
     digests = SavedSearch.objects.filter(frequency__in=["daily", "weekly"], due_at__lte=now)
     with smtp_sink() as port, worker("default", 2, {"EMAIL_HOST": "127.0.0.1",
                                                      "EMAIL_PORT": str(port),
                                                      "EMAIL_USE_TLS": "0"}):  # fmt: skip
         started = time.perf_counter()
         dispatch_digests.delay()
+        dispatched = time.monotonic()
         while digests.exists():
             time.sleep(0.5)
+            if time.monotonic() - dispatched >= 300:  # as beat does (settings' digest-alerts)
+                dispatch_digests.delay()
+                dispatched = time.monotonic()
         figures["alerts_daily_run_s"] = round(time.perf_counter() - started, 1)
         figures["alerts_digest_mails"] = AlertMail.objects.count()
         while AlertMail.objects.filter(sent_at__isnull=True).exists():

@@ -93,7 +93,12 @@ def user_namespaces_work() -> bool:
 
 
 def _chown_tree_to_root(root: Path) -> None:
-    for path in (root, *root.rglob("*")):
+    """Give a data folder an older version made as the system user back to root. Walks the
+    tree only when the top is not root's, and changes the top last, so a walk cut short is
+    done again at the next start and a folder already root's costs one stat."""
+    if root.lstat().st_uid == 0:
+        return
+    for path in (*root.rglob("*"), root):
         if path.lstat().st_uid != 0:
             os.lchown(path, 0, 0)
 
@@ -351,6 +356,23 @@ class EmbeddedRedis:
     def url(port: int) -> str:
         return f"redis://127.0.0.1:{port}/0"
 
+    def keep_up(self, port: int, *, interval: float = 1.0) -> None:
+        """Start the server again whenever it is found dead, on the same port (the URL the
+        web server and workers hold), with the same data (its append-only file): `make run`
+        runs this beside them, so a Redis killed or crashed is back in about `interval`
+        seconds instead of staying gone until the next `make run`. Stops on SIGTERM."""
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+        signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+        while not stopping:
+            if self.running_port() is None and port_is_free(port):
+                print(f"redis on port {port} is not running; starting it again", flush=True)
+                try:
+                    self.start(port)
+                except ServiceError as exc:
+                    print(f"redis did not start again: {exc}", flush=True)
+            time.sleep(interval)
+
 
 @dataclass
 class LocalServices:
@@ -417,7 +439,11 @@ def bootstrap_local_environment() -> None:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m jobboard.localservices [--ephemeral] -- CMD...`: run CMD with the services."""
+    """`python -m jobboard.localservices [--ephemeral] -- CMD...`: run CMD with the services.
+    `python -m jobboard.localservices --keep-redis DIR PORT`: EmbeddedRedis.keep_up."""
+    if argv[:1] == ["--keep-redis"] and len(argv) == 3:
+        EmbeddedRedis(Path(argv[1])).keep_up(int(argv[2]))
+        return 0
     ephemeral = "--ephemeral" in argv
     cmd = argv[argv.index("--") + 1 :] if "--" in argv else []
     if not cmd:

@@ -16,6 +16,7 @@ import sys
 from jobboard.localservices import (
     BASE_DIR,
     LOCAL_DIR,
+    EmbeddedRedis,
     LocalServices,
     ServiceError,
     port_is_free,
@@ -39,6 +40,7 @@ def _prepare(env: dict[str, str]) -> None:
     _manage(env, "load_exchange_rates")
     _manage(env, "load_bands")
     _manage(env, "load_demo")
+    _manage(env, "search_index")  # built the first time, brought up to date after
 
 
 def web_command(port: int, *, access_log: bool = True) -> list[str]:
@@ -51,8 +53,9 @@ def web_command(port: int, *, access_log: bool = True) -> list[str]:
     return command + (["--access-logfile", "-"] if access_log else [])
 
 
-def _processes(port: int) -> dict[str, list[str]]:
-    """The three processes, each restarted by jobboard.respawn if it dies."""
+def _processes(port: int, redis: EmbeddedRedis | None = None) -> dict[str, list[str]]:
+    """The three processes, each restarted by jobboard.respawn if it dies; and, when the
+    embedded Redis is ours, a fourth that starts it again if it dies."""
     commands = {
         "web": web_command(port),
         "worker": [
@@ -65,6 +68,12 @@ def _processes(port: int) -> dict[str, list[str]]:
             "--schedule", str(LOCAL_DIR / "celerybeat-schedule"),
         ],
     }  # fmt: skip
+    redis_port = redis.running_port() if redis is not None else None
+    if redis_port is not None:
+        commands["redis"] = [
+            PYTHON, "-m", "jobboard.localservices", "--keep-redis", str(redis.datadir),
+            str(redis_port),
+        ]  # fmt: skip
     return {
         name: [PYTHON, "-m", "jobboard.respawn", name, "--", *cmd] for name, cmd in commands.items()
     }
@@ -94,7 +103,7 @@ def main() -> int:
         env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")  # links in mails
         _prepare(env)
         manager = Manager()
-        for name, cmd in _processes(port).items():
+        for name, cmd in _processes(port, services.redis).items():
             manager.add_process(name, shlex.join(cmd), env=env, cwd=str(BASE_DIR))
         print(_banner(port, services), flush=True)
         manager.loop()

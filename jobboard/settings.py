@@ -207,6 +207,12 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 MEDIA_URL = "media/"
+# The search index (postings.engine): built by `manage.py search_index --rebuild` (make run
+# does it), followed by the worker. Each host keeps its own copy of it.
+SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(BASE_DIR / ".local" / "search-index")))
+# The skill-match board (postings.matching.board): built with the search index, rebuilt by
+# the worker when postings changed, read by the web processes. One host's copy, as above.
+MATCH_BOARD_DIR = Path(env_str("MATCH_BOARD_DIR", str(BASE_DIR / ".local" / "match-board")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -278,6 +284,14 @@ CELERY_BEAT_SCHEDULE = {
     "follow-exchange-rates": {"task": "postings.tasks.follow_exchange_rates", "schedule": 30.0},
     # Tasks written while the broker was away (the outbox, postings.queueing).
     "relay-queued-tasks": {"task": "postings.tasks.relay_queued_tasks", "schedule": 5.0},
+    # The search index follows the postings that changed (postings.engine.index).
+    "sync-search-index": {"task": "postings.tasks.sync_search_index", "schedule": 3.0},
+    # The skill-match board is rebuilt when postings changed (postings.matching.board).
+    "sync-match-board": {"task": "postings.tasks.sync_match_board", "schedule": 120.0},
+    "purge-search-changes": {
+        "task": "postings.tasks.purge_search_changes",
+        "schedule": crontab(hour=4, minute=41),
+    },
     "purge-rate-limits": {"task": "postings.tasks.purge_rate_limit_counters", "schedule": 3600.0},
     # Saved-search alerts: instant ones within a minute of publication, digests as they fall
     # due (each one a day or a week after the last), mails whose task was lost.

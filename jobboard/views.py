@@ -11,6 +11,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from jobboard.celery import HEARTBEAT_KEY
+from postings.engine.index import index_lag
 from postings.redis_client import client
 
 # A worker counts as up when it beat within this many seconds (it beats every 15).
@@ -46,6 +47,16 @@ def _check_worker(beats: dict[str, str], redis_up: bool) -> tuple[bool, str]:
     return True, f"ok ({len(fresh)} worker{'s' if len(fresh) != 1 else ''})"
 
 
+def _search_index_state(db_up: bool) -> str:
+    """Informative only: without an index (or behind) searches are still answered."""
+    if not db_up:
+        return "unknown: the database is down"
+    lag = index_lag()
+    if lag is None:
+        return "not built: searches are answered by PostgreSQL"
+    return "ok" if lag == 0 else f"ok ({lag} changed postings not yet indexed)"
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     db_up, db_state = _check_database()
@@ -53,6 +64,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     worker_up, worker_state = _check_worker(beats, redis_up)
     checks = {"database": db_state, "redis": redis_state, "worker": worker_state}
     down = [name for name, up in zip(checks, (db_up, redis_up, worker_up), strict=True) if not up]
+    checks["search_index"] = _search_index_state(db_up)
     body = {"status": "ok" if not down else "down", "down": down, "checks": checks}
     return JsonResponse(body, status=503 if down else 200)
 

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
-from postings.redis_client import breaker
+from postings.redis_client import guarded
 
 
 class ResilientRedisCache(RedisCache):
     def _soft(self, method: str, fallback: Any, *args: Any, **kwargs: Any) -> Any:
-        if not breaker.allows():
-            return fallback
-        try:
-            return getattr(super(), method)(*args, **kwargs)
-        except redis.RedisError as exc:
-            breaker.trip(exc)
-            return fallback
+        # Bound here: a zero-argument super() does not work inside the lambda.
+        parent = getattr(super(), method)
+        return guarded(lambda _client: parent(*args, **kwargs), fallback)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._soft("add", False, key, value, timeout, version)

@@ -50,6 +50,13 @@ SORT_CHOICES = [("newest", "Newest"), ("relevance", "Relevance"), ("salary", "Hi
 _SHORTEST_CITY_PART = 3
 
 
+_COUNTRY_CHOICES = sorted(COUNTRY_NAMES.items())
+
+
+def _countries() -> list[tuple[str, str]]:
+    return _COUNTRY_CHOICES
+
+
 class _SkillSlugsField(forms.MultipleChoiceField):
     """Skill slugs, checked against the skill index (set per request) rather than a list of
     choices: every filter instance would copy and normalize the 500 of them."""
@@ -93,8 +100,9 @@ class PostingFilter(django_filters.FilterSet):
         choices=EmploymentType.choices,
     )
     # Codes only here: parse_search turns names ("Germany", "UK") into codes first.
+    # A callable: a form copies its fields' choices for each instance, and these are 250.
     country = django_filters.ChoiceFilter(
-        method="filter_country", label="Country", choices=sorted(COUNTRY_NAMES.items())
+        method="filter_country", label="Country", choices=_countries
     )
     location = django_filters.CharFilter(method="filter_location", label="City", max_length=100)
     visa = django_filters.ChoiceFilter(
@@ -143,13 +151,13 @@ class PostingFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(text_condition(value, self.skill_index, self._companies(value)))
+        return queryset.filter(text_condition(value, self.skill_index, self.companies_named(value)))
 
-    def _companies(self, value: str) -> list[int]:
-        # Kept per instance: qs and qs_without both filter on q, with one lookup.
+    def companies_named(self, value: str) -> list[int]:
+        """companies_named(value), kept per instance: qs, qs_without and the search index's
+        query all filter on q, with one lookup."""
         if getattr(self, "_company_ids", None) is None:
-            found = Company.objects.filter(name__icontains=value).values_list("id", flat=True)
-            self._company_ids = list(found[:50])
+            self._company_ids = companies_named(value)
         return self._company_ids
 
     def filter_skills(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
@@ -206,7 +214,7 @@ def skill_words(text: str, skills: SkillIndex) -> tuple[list[SkillWord], str]:
     """The runs of words in `text` that are a skill's name or alias, longest first, and the
     words left over. Aliases that mean a skill only near technical words ("R", "Go") and
     texts written with search operators are left as text."""
-    if _OPERATORS.search(text):
+    if uses_operators(text):
         return [], text
     words = text.split()
     found, rest, i = [], [], 0
@@ -224,6 +232,16 @@ def skill_words(text: str, skills: SkillIndex) -> tuple[list[SkillWord], str]:
             rest.append(words[i])
             i += 1
     return found, " ".join(rest)
+
+
+def uses_operators(text: str) -> bool:
+    """Whether a text search is written with websearch syntax (and so searched as written)."""
+    return bool(_OPERATORS.search(text))
+
+
+def companies_named(text: str) -> list[int]:
+    """Companies whose name contains the whole text: a text search also finds their roles."""
+    return list(Company.objects.filter(name__icontains=text).values_list("id", flat=True)[:50])
 
 
 def _words_query(text: str) -> SearchQuery:
@@ -320,6 +338,9 @@ class ParsedSearch:
     # The same findings as the notices, per filter parameter, for a door that refuses a bad
     # value instead of ignoring it (the API answers 400 with them).
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # What a door works out from this search once, however often it asks: postings.search
+    # keeps the search index's form of it here (the API asks for a count and a page).
+    worked_out: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -380,20 +401,6 @@ def parse_search(data: QueryDict, *, skills: SkillIndex) -> ParsedSearch:
 
 def _ignored(name: str, errors: list[str]) -> str:
     return f"Ignored the {PARAM_LABELS.get(name, name)}: {errors[0].rstrip('.')}."
-
-
-def validate_params(
-    data: QueryDict, *, skills: SkillIndex, errors: dict[str, list[str]] | None = None
-) -> tuple[QueryDict, list[str], PostingFilter]:
-    """parse_search as a tuple: (what is kept, the notices, the filter of what is kept).
-
-    The page shows the notices and searches with the rest. The API (postings.api) answers
-    400 instead: it passes `errors`, which gets the same findings per filter parameter.
-    """
-    parsed = parse_search(data, skills=skills)
-    if errors is not None:
-        errors.update(parsed.errors)
-    return parsed.params, parsed.notices, parsed.filter
 
 
 def _read_skills(

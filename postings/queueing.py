@@ -43,7 +43,7 @@ def enqueue_on_commit(task_name: str, *args: Any, **options: Any) -> None:
     """
     task = _task(task_name)
     row = QueuedTask.objects.create(task=task.name, args=list(args), options=options)
-    transaction.on_commit(lambda: _send_now(row.pk))
+    transaction.on_commit(lambda: _send_now([row]))
 
 
 def enqueue_many_on_commit(task_name: str, args_list: list[tuple], **options: Any) -> None:
@@ -56,27 +56,7 @@ def enqueue_many_on_commit(task_name: str, args_list: list[tuple], **options: An
         [QueuedTask(task=task.name, args=list(args), options=options) for args in args_list],
         batch_size=1_000,
     )
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: _send_many_now(task, ids))
-
-
-def _send_many_now(task: Task, ids: list[int]) -> None:
-    if not available():
-        return
-    sent = []
-    try:
-        with current_app.producer_or_acquire() as producer:
-            for row in QueuedTask.objects.filter(pk__in=ids).order_by("id"):
-                task.apply_async(
-                    tuple(row.args), producer=producer, retry=True, retry_policy=_RETRY_POLICY,
-                    **row.options,
-                )  # fmt: skip
-                sent.append(row.pk)
-    except Exception as exc:  # noqa: BLE001 - any broker failure: the relay sends the rest
-        unsent = len(ids) - len(sent)
-        logger.warning("could not send %d %s tasks now (%s); the relay will",
-                       unsent, task.name, exc.__class__.__name__)  # fmt: skip
-    QueuedTask.objects.filter(pk__in=sent).delete()
+    transaction.on_commit(lambda: _send_now(rows))
 
 
 def _task(name: str) -> Task:
@@ -92,25 +72,31 @@ def _task(name: str) -> Task:
 _RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0}
 
 
-def _send(row: QueuedTask) -> None:
+def _send(row: QueuedTask, producer: Any = None) -> None:
     _task(row.task).apply_async(
-        tuple(row.args), retry=True, retry_policy=_RETRY_POLICY, **row.options
-    )
+        tuple(row.args), producer=producer, retry=True, retry_policy=_RETRY_POLICY,
+        **row.options,
+    )  # fmt: skip
 
 
-def _send_now(row_id: int) -> None:
-    """Right after commit: send and delete, or leave the row to the relay."""
+def _send_now(rows: list[QueuedTask]) -> None:
+    """Right after commit: send the rows just written over one connection and delete them,
+    or leave them to the relay. (The relay leaves rows younger than RELAY_AFTER alone, and
+    were it to send one of these too, sending is at least once anyway.)"""
     if not available():  # the broker is Redis: a PING bounds the wait on a hanging server
         return
-    row = QueuedTask.objects.filter(pk=row_id).first()
-    if row is None:  # the relay got to it first
-        return
+    sent = []
     try:
-        _send(row)
-    except Exception as exc:  # noqa: BLE001 - any broker failure: the relay sends it later
-        logger.warning("could not send %s now (%s); the relay will", row, exc.__class__.__name__)
-        return
-    QueuedTask.objects.filter(pk=row_id).delete()
+        with current_app.producer_or_acquire() as producer:
+            for row in rows:
+                _send(row, producer)
+                sent.append(row.pk)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the relay sends the rest
+        failed = rows[len(sent)]
+        logger.warning("could not send %s now (%s); the relay will, with %d more after it",
+                       failed, exc.__class__.__name__, len(rows) - len(sent) - 1)  # fmt: skip
+    if sent:
+        QueuedTask.objects.filter(pk__in=sent).delete()
 
 
 def relay_queued(*, older_than: timedelta = RELAY_AFTER, batch: int = RELAY_BATCH) -> int:

@@ -7,6 +7,7 @@ sanitizer runs on its output, not on the input.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import markdown
@@ -43,6 +44,14 @@ RENDERED_TTL = 24 * 3600
 
 def markdown_to_html_cached(source: str) -> str:
     key = "markdown:v1:" + hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
+    return _rendered_here(key, source)
+
+
+# The same key always means the same HTML, so each process also keeps the most recent ones:
+# a posting page asks three times (the body, its summary, its JSON-LD), a list of postings
+# once per posting, and each ask of the shared cache is a round trip to Redis.
+@functools.lru_cache(maxsize=1024)
+def _rendered_here(key: str, source: str) -> str:
     html = cache.get(key)
     if html is None:
         html = markdown_to_html(source)

@@ -3,15 +3,21 @@
 Costs are bounded whatever the query: the count stops at COUNT_CAP ("10,000+"), pages stop
 where the count does, relevance ranks only the RANK_CANDIDATES newest matches, and the
 counts of any set of more than COUNT_CAP postings are estimates from a fixed 1% sample of
-the postings (postings.models.SAMPLE_EVERY), marked as such. The queries a page makes
-depend on which of those paths it takes, never on the size of the result.
+the postings (postings.models.SAMPLE_EVERY), marked as such.
+
+Two engines give the same answers (tests/postings/test_search_engine.py): the search index
+(postings.engine), whenever one is built, and PostgreSQL alone, before that. PostgreSQL
+cannot keep "filters selective together but not alone, with a sort" fast at a million
+postings (each such search walks an index past every posting that fails the filters); the
+index intersects its lists instead. PostgreSQL still ranks by relevance (ts_rank) and reads
+the page's rows.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,7 +27,10 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from rapidfuzz import fuzz, process
 
+from postings.engine import index as engine_index
+from postings.engine import query as engine
 from postings.filters import (
     PARAM_LABELS,
     POSTED_WITHIN,
@@ -43,7 +52,7 @@ TOP_SKILLS = 30
 # A result set is broad (too many to count) when the sample shows more than COUNT_CAP
 # matches by this many standard deviations: a wrong "10,000+" is then about a 1-in-30,000
 # chance. Below that the postings are counted.
-SURE_SIGMAS = 4
+SURE_SIGMAS = posting_models.SURE_SIGMAS
 # Skills are counted on about this many of the sampled rows (see _tally).
 SKILL_SAMPLE_ROWS = 4_000
 # For sort=relevance on a broad result set: the sampled match whose published_at bounds
@@ -116,8 +125,11 @@ def search_postings(data: QueryDict) -> SearchResult:
     params, notices, checked = parsed.params, parsed.notices, parsed.filter
     sort, page = parsed.sort, parsed.page
 
-    if _is_filtered(params):
-        window = _window(sort, page)
+    window = _window(sort, page)
+    found = _engine(parsed)
+    if found is not None:
+        summary = _engine_summary(parsed, *found, window)
+    elif is_filtered(params):
         summary = _summarize(params, skills, checked, window=window)
     else:
         summary = _unfiltered_summary(skills)
@@ -129,13 +141,15 @@ def search_postings(data: QueryDict) -> SearchResult:
         page = last_page
 
     if summary.ids is not None and sort != "relevance" and summary.ids_page == page:
-        results = Posting.objects.listed(summary.ids)  # a counted set came with its page
+        # A counted set came with its page. visible() again: the index may not have seen a
+        # posting closed a moment ago.
+        results = Posting.objects.visible().listed(summary.ids)
     else:
         results = _page(parsed, summary, page)
 
     suggestions = list(parsed.suggestions)
-    if not results and _is_filtered(params):
-        suggestions += _nearest_changes(parsed)
+    if not results and is_filtered(params):
+        suggestions += _nearest_changes(parsed, found)
     return SearchResult(
         params=params,
         postings=results,
@@ -356,17 +370,12 @@ class _Window:
     key: str = "published_at"  # the column `order` sorts by first (descending)
 
     def sample_rank(self) -> int:
-        """Which sampled match bounds the rows this window asks for, with room to spare.
-
-        The window's last row is row offset + limit of the results; about a SAMPLE_EVERY-th
-        of the rows before it are in the sample, a Poisson count m. Taking the sampled
-        match at m + 4 sqrt(m) + 4 leaves the range short about once in ten thousand
-        windows, which are then read the slow way. Relevance keeps CUTOFF_RANK.
-        """
+        """Which sampled match bounds the rows this window asks for (its last is row
+        offset + limit of the results; postings.models.sample_rank). Relevance keeps
+        CUTOFF_RANK."""
         if self.page is None:
             return CUTOFF_RANK
-        m = (self.offset + self.limit) / posting_models.SAMPLE_EVERY
-        return math.ceil(m + SURE_SIGMAS * math.sqrt(m) + 4)
+        return posting_models.sample_rank(self.offset + self.limit)
 
 
 _ORDERS = {
@@ -541,7 +550,7 @@ def _from_text(param: str, value: str) -> object:
     return int(value) if param == "posted_within" else value
 
 
-def _is_filtered(params: QueryDict) -> bool:
+def is_filtered(params: QueryDict) -> bool:
     # Empty fields and the match/sort/page settings select nothing.
     return any(
         value.strip()
@@ -625,7 +634,8 @@ def _ordered(parsed: ParsedSearch, summary: _Summary) -> QuerySet:
         # the postings would read all their documents. Among those the title (weight A)
         # counts most.
         return (
-            Posting.objects.with_ids(_newest_ids(postings, summary))
+            Posting.objects.visible()
+            .with_ids(_newest_ids(postings, summary))
             .annotate(rank=relevance(parsed.text, parsed.skills))
             .order_by("-rank", "-published_at", "-id")
         )
@@ -694,6 +704,144 @@ def _skill_facet(params: QueryDict, skills: SkillIndex, counts: Counter, sample:
 
 
 # ---------------------------------------------------------------------------------------------
+# The same answers from the search index (postings.engine), when there is one
+# ---------------------------------------------------------------------------------------------
+
+# The index's key of each sort the page pages by (relevance ranks the newest candidates).
+_SORT_KEYS = {"newest": "published", "salary": "pay_order"}
+
+
+def _engine(parsed: ParsedSearch) -> tuple[object, engine.CompiledSearch] | None:
+    """The index's searcher and this search as index queries; None when PostgreSQL answers
+    (no index built yet, or a text the translation does not cover). Made once per search:
+    compiling asks PostgreSQL for the text's lexemes and may read a rare phrase's ids."""
+    if "engine" not in parsed.worked_out:
+        parsed.worked_out["engine"] = _compiled(parsed)
+    return parsed.worked_out["engine"]
+
+
+def _compiled(parsed: ParsedSearch) -> tuple[object, engine.CompiledSearch] | None:
+    served = engine_index.served()
+    if served is None:
+        return None
+    try:
+        compiled = engine.compile_search(parsed, tree_key=served.tree_key, searcher=served.searcher)
+        return served.searcher, compiled
+    except engine.Unsupported:
+        return None
+
+
+@dataclass
+class _Described:
+    """A result set's counts from the index (see _describe)."""
+
+    total: int | None  # None: surely more than COUNT_CAP, not counted
+    terms: dict[str, dict]
+    since: dict[str, int]
+    estimated: bool
+    sample_total: int
+
+
+def _describe(searcher, query, names: list[str], since: dict | None = None) -> _Described:
+    """Counts of a result set, as _summarize has them: the fixed sample is tallied first (a
+    millisecond, whatever the filters), and when it shows beyond SURE_SIGMAS standard
+    deviations more than COUNT_CAP matches, its counts scaled up are the estimates; else
+    the whole set is tallied, exactly."""
+    every = posting_models.SAMPLE_EVERY
+    sampled = engine.tallied(searcher, engine.all_of([query, engine.term_query_sample()]),
+                             names, since)  # fmt: skip
+    if _surely_over(sampled.total, COUNT_CAP):
+        return _Described(
+            None,
+            {
+                n: {v: _estimate(c * every) for v, c in vs.items()}
+                for n, vs in sampled.terms.items()
+            },
+            {n: _estimate(c * every) for n, c in sampled.since.items()},
+            True,
+            sampled.total,
+        )
+    exact = engine.tallied(searcher, query, names, since)
+    return _Described(exact.total, exact.terms, exact.since, False, sampled.total)
+
+
+def _engine_summary(
+    parsed: ParsedSearch, searcher, compiled: engine.CompiledSearch, window: _Window
+) -> _Summary:
+    """What _summarize finds, from the index, in a few passes of a few milliseconds."""
+    params, skills = parsed.params, parsed.skills
+    results = compiled.query()
+    now = timezone.now()
+    since = {
+        str(days): engine_index.micros(now - timedelta(days=days)) for days, _ in POSTED_WITHIN
+    }
+    posted_within = "posted_within" in compiled.parts
+    selected = [param for param, _, _ in COLUMN_FACETS if params.getlist(param)]
+    members = [param for param, _, _ in COLUMN_FACETS if param not in selected]
+    main = _describe(searcher, results, [*members, "skills"], None if posted_within else since)
+    counts = {param: (_facet_values(param, main.terms[param]), main.estimated) for param in members}
+    for param in selected:
+        wide = _describe(searcher, compiled.query(without=(param,)), [param])
+        counts[param] = (_facet_values(param, wide.terms[param]), wide.estimated)
+    posted = main
+    if posted_within:
+        posted = _describe(searcher, compiled.query(without=("posted_within",)), [], since)
+    chosen = params.get("posted_within", "")
+    posted_facet = Facet(
+        "posted_within",
+        PARAM_LABELS["posted_within"].capitalize(),
+        [
+            FacetOption(str(days), label, posted.since.get(str(days), 0), str(days) == chosen)
+            for days, label in POSTED_WITHIN
+        ],
+        posted.estimated,
+    )
+    left_out, left_out_estimated = None, False
+    if "salary_min" in compiled.parts:
+        unpaid = _describe(
+            searcher, engine.without_pay(compiled.query(without=("salary_min",))), []
+        )
+        left_out_estimated = unpaid.estimated
+        left_out = (
+            _estimate(unpaid.sample_total * posting_models.SAMPLE_EVERY)
+            if unpaid.estimated
+            else unpaid.total
+        )
+
+    capped = main.total is None or main.total > COUNT_CAP
+    shown = COUNT_CAP if capped else main.total
+    if window.page is None:  # relevance: the newest candidates, ranked by PostgreSQL
+        ids = engine.bounded_ids(
+            searcher, results, "published", 0, RANK_CANDIDATES, sampled=main.sample_total
+        )
+        ids_page = None
+    else:
+        ids_page = min(window.page, max(1, math.ceil(shown / PAGE_SIZE)))
+        start = (ids_page - 1) * PAGE_SIZE
+        key = _SORT_KEYS[parsed.sort]
+        sampled = main.sample_total
+        ids = engine.bounded_ids(searcher, results, key, start, PAGE_SIZE, sampled=sampled)
+    return _Summary(
+        count=shown,
+        capped=capped,
+        facets=_column_facets(params, counts),
+        skill_facet=_skill_facet(params, skills, Counter(main.terms["skills"]), main.estimated),
+        posted_facet=posted_facet,
+        left_out_without_pay=left_out,
+        left_out_estimated=left_out_estimated,
+        ids=ids,
+        ids_page=ids_page,
+    )
+
+
+def _facet_values(param: str, counted: dict) -> dict:
+    """The index's facet keys as the page's choices: visa is 1/0 there, True here."""
+    if param == "visa":
+        return {True: counted.get(1, 0)} if counted.get(1) else {}
+    return counted
+
+
+# ---------------------------------------------------------------------------------------------
 # No results: the nearest searches that have some
 # ---------------------------------------------------------------------------------------------
 
@@ -712,7 +860,7 @@ _DROPPABLE = {
 }  # fmt: skip
 
 
-def _nearest_changes(parsed: ParsedSearch) -> list[Suggestion]:
+def _nearest_changes(parsed: ParsedSearch, found=None) -> list[Suggestion]:
     """For a search with no results: its words spelled as known words, and the filter whose
     removal finds the most roles (counted exactly on a small board, on the fixed sample of a
     large one, where that costs a few milliseconds whatever the filters)."""
@@ -728,6 +876,17 @@ def _nearest_changes(parsed: ParsedSearch) -> list[Suggestion]:
     ]
     if len(present) < 2:
         return changes
+    if found is not None:
+        # As below: on a large board the sample counts each (a millisecond); on a small one
+        # every posting is counted.
+        searcher, compiled = found
+        sampled = searcher.num_docs > COUNT_CAP
+        sample = [engine.term_query_sample()] if sampled else []
+        counts = {
+            name: engine.count(searcher, compiled.query(without=_DROPPABLE[name], also=sample))
+            for name in present
+        }
+        return changes + _best_drop(parsed, present, counts, sampled=sampled)
     sampled = _unfiltered_summary(parsed.skills).capped
     parts, args = [], []
     for name in present:
@@ -739,15 +898,22 @@ def _nearest_changes(parsed: ParsedSearch) -> list[Suggestion]:
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), args)
         counts = dict(cursor.fetchall())
+    return changes + _best_drop(parsed, present, counts, sampled=sampled)
+
+
+def _best_drop(
+    parsed: ParsedSearch, present: list[str], counts: dict[str, int], *, sampled: bool
+) -> list[Suggestion]:
+    """The filter whose removal finds the most roles, as a suggestion (none if none does)."""
     best = max(present, key=lambda name: (counts[name], name))
-    if counts[best]:
-        params = parsed.params.copy()
-        for param in _DROPPABLE[best]:
-            params.pop(param, None)
-        count = _estimate(counts[best] * posting_models.SAMPLE_EVERY) if sampled else counts[best]
-        what = _filter_label(best, parsed.params)
-        changes.append(Suggestion(f"Without {what}", params, count, sampled))
-    return changes
+    if not counts[best]:
+        return []
+    params = parsed.params.copy()
+    for param in _DROPPABLE[best]:
+        params.pop(param, None)
+    count = _estimate(counts[best] * posting_models.SAMPLE_EVERY) if sampled else counts[best]
+    what = _filter_label(best, parsed.params)
+    return [Suggestion(f"Without {what}", params, count, sampled)]
 
 
 def _filter_label(name: str, params: QueryDict) -> str:
@@ -769,10 +935,12 @@ def _respelled(text: str, skills: SkillIndex) -> str | None:
     def fix(match: re.Match) -> str:
         nonlocal changed
         word = match.group(0)
-        if word.lower() in known or len(word) < 3:
+        if len(word) < 3 or word.lower() in known.words:
             return word
-        near = difflib.get_close_matches(word.lower(), known, n=1, cutoff=0.75)
-        if not near:
+        # The known word of the highest similarity (2 * matching letters / both lengths, in
+        # percent), the first in alphabetical order among equals.
+        near = process.extractOne(word.lower(), known.ordered, scorer=fuzz.ratio, score_cutoff=75)
+        if near is None:
             return word
         changed = True
         return near[0]
@@ -781,8 +949,25 @@ def _respelled(text: str, skills: SkillIndex) -> str | None:
     return fixed if changed else None
 
 
-def _known_words(skills: SkillIndex) -> set[str]:
+@dataclass(frozen=True)
+class _KnownWords:
+    key: str  # the cache's own key (a test's prefix keeps tests apart)
+    read_at: float
+    words: set[str]
+    ordered: list[str]  # alphabetical: the first of equally near spellings is offered
+
+
+_known: _KnownWords | None = None
+
+
+def _known_words(skills: SkillIndex) -> _KnownWords:
+    """The known words (shared through the cache a day; this process keeps its copy a
+    minute rather than unpickling thousands of words per search)."""
+    global _known
     key = _KNOWN_WORDS_KEY.format(skills.version)
+    mine = cache.make_key(key)
+    if _known is not None and _known.key == mine and time.monotonic() - _known.read_at < 60:
+        return _known
     words = cache.get(key)
     if words is None:
         titles = (
@@ -793,15 +978,81 @@ def _known_words(skills: SkillIndex) -> set[str]:
         words = {w.lower() for title in titles for w in _WORD.findall(title)}
         words |= {w for key in skills.by_key for w in key.split()}
         cache.set(key, words, _KNOWN_WORDS_TTL)
-    return words
+    _known = _KnownWords(mine, time.monotonic(), words, sorted(words))
+    return _known
 
 
-def search_count(params: QueryDict, checked: PostingFilter) -> tuple[int, bool]:
-    """The count the search page shows for these validated parameters, and whether it is
-    capped at COUNT_CAP: what the API reports beside its own pages of the same postings."""
-    skills = checked.skill_index
-    if _is_filtered(params):
-        summary = _summarize(params, skills, checked)
+def similar_roles(posting: Posting, *, limit: int = 5) -> list[Posting]:
+    """PostingQuerySet.similar_to's choice, its ids kept SIMILAR_TTL seconds per posting,
+    level and skill set.
+
+    From PostgreSQL, not the search index: its walk down the newest-first index stops at
+    the 200th posting sharing a skill, which for the common skills nearly every posting has
+    is soon (p50 3.5 ms, p95 7.5 ms over 60 random postings at a million); the index had
+    to read every posting sharing any of them (12 ms). The choice is a recommendation that changes
+    slowly. The postings themselves are read fresh and through visible(), so one closed in
+    the meantime is left out, not shown.
+    """
+    skills = ",".join(map(str, sorted(posting.skill_ids)))
+    key = f"similar:v1:{posting.pk}:{posting.seniority}:{skills}"
+    ids = cache.get(key)
+    if ids is None:
+        chosen = Posting.objects.similar_to(posting, limit=limit)
+        ids = list(chosen.values_list("id", flat=True))
+        cache.set(key, ids, posting_models.SIMILAR_TTL)
+    return Posting.objects.visible().listed(ids)
+
+
+def search_count(parsed: ParsedSearch) -> tuple[int, bool]:
+    """The count the search page shows for this validated search, and whether it is capped
+    at COUNT_CAP: what the API reports beside its own pages of the same postings."""
+    found = _engine(parsed)
+    if found is not None:  # as _engine_summary counts: the sample first
+        searcher, compiled = found
+        total = _describe(searcher, compiled.query(), []).total
+        capped = total is None or total > COUNT_CAP
+        return (COUNT_CAP if capped else total), capped
+    if is_filtered(parsed.params):
+        summary = _summarize(parsed.params, parsed.skills, parsed.filter)
     else:
-        summary = _unfiltered_summary(skills)
+        summary = _unfiltered_summary(parsed.skills)
     return summary.count, summary.capped
+
+
+def newest_ids(
+    parsed: ParsedSearch, *, beyond: datetime | None, older: bool, limit: int
+) -> list[int] | None:
+    """The ids of the `limit` newest matches published before `beyond` (older=True), or the
+    `limit` oldest published after it: what a cursor page of the API reads its rows from,
+    instead of walking the date index past every posting that does not match. None when
+    there is no index (PostgreSQL answers)."""
+    found = _engine(parsed)
+    if found is None:
+        return None
+    searcher, compiled = found
+    also = []
+    if beyond is not None:
+        at = engine_index.micros(beyond)
+        also.append(engine.published_before(at) if older else engine.published_after(at))
+    query = compiled.query(also=also)
+    return engine.ordered_ids(searcher, query, "published", 0, limit, descending=older)
+
+
+def search_ids(parsed: ParsedSearch, *, at_most: int) -> list[int] | None:
+    """The ids of every posting this validated search finds, when there are at most
+    `at_most` (in no particular order); None when there are more."""
+    found = _engine(parsed)
+    if found is not None:
+        searcher, compiled = found
+        return engine.ids_at_most(searcher, compiled.query(), at_most)
+    ids = list(parsed.filter.qs.values_list("id", flat=True)[: at_most + 1])
+    return ids if len(ids) <= at_most else None
+
+
+def search_among(parsed: ParsedSearch, ids: list[int]) -> set[int]:
+    """Those of these postings that this validated search finds."""
+    found = _engine(parsed)
+    if found is not None:
+        searcher, compiled = found
+        return set(engine.ids_of(searcher, engine.with_ids(compiled.query(), ids), len(ids)))
+    return set(parsed.filter.qs.filter(id__in=ids).values_list("id", flat=True))

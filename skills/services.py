@@ -6,7 +6,6 @@ follows taxonomy changes by comparing taxonomy_version() with the version it las
 
 from __future__ import annotations
 
-import difflib
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from rapidfuzz import fuzz, process
 
 from skills.candidates import find_candidates
 from skills.extraction import AliasEntry, SkillMatcher, Taxonomy, normalize
@@ -170,7 +170,12 @@ def taxonomy_load(*, taxonomy: Taxonomy) -> LoadResult:
 def taxonomy_entries() -> list[AliasEntry]:
     """The active taxonomy as matcher entries."""
     rows = Alias.objects.filter(skill__is_active=True).values_list(
-        "skill__slug", "skill__name", "text", "case_sensitive", "needs_context"
+        "skill__slug",
+        "skill__name",
+        "text",
+        "case_sensitive",
+        "needs_context",
+        "skill__category__slug",
     )
     return [AliasEntry(*row) for row in rows]
 
@@ -254,8 +259,11 @@ class SkillIndex:
     def suggest(self, text: str, *, limit: int = 1) -> list[SkillRef]:
         """Skills whose name or alias is spelled nearly like `text` ("pytorh": PyTorch)."""
         key = normalize(text.replace("-", " "))
-        found = difflib.get_close_matches(key, self.by_key, n=limit * 3, cutoff=0.75)
-        refs = list(dict.fromkeys(self.by_id[self.by_key[k]] for k in found))
+        # Most similar first (2 * matching letters / both lengths, in percent; 75 or more).
+        found = process.extract(
+            key, list(self.by_key), scorer=fuzz.ratio, score_cutoff=75, limit=limit * 3
+        )
+        refs = list(dict.fromkeys(self.by_id[self.by_key[k]] for k, _, _ in found))
         return refs[:limit]
 
     def active_refs(self, skill_ids: list[int]) -> list[SkillRef]:

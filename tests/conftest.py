@@ -50,6 +50,31 @@ def _collected_static_files(django_test_environment):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_search_index(django_test_environment):
+    """Searches are answered by PostgreSQL unless a test builds a search index of its own
+    (tests/postings/test_search_engine.py): an index `make run` built in this checkout holds
+    another database's postings. An empty folder of this run's own, for the servers too."""
+    import os
+    import tempfile
+
+    from django.conf import settings
+
+    with tempfile.TemporaryDirectory(prefix="search-index-") as folder:
+        settings.SEARCH_INDEX_DIR = folder
+        os.environ["SEARCH_INDEX_DIR"] = folder
+        # The servers' skill-match board too (each test's own: _match_board_of_the_test).
+        os.environ["MATCH_BOARD_DIR"] = os.path.join(folder, "match-board")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _match_board_of_the_test(settings, tmp_path_factory):
+    """An empty skill-match board folder per test: the first /match/ page builds the board
+    from the test's own postings (a test that adds postings afterwards rebuilds it)."""
+    settings.MATCH_BOARD_DIR = tmp_path_factory.mktemp("match-board")
+
+
 @pytest.fixture(autouse=True)
 def _redis_breaker_closed():
     """A test that made Redis fail must not leave the next one thinking it is down."""
@@ -144,7 +169,8 @@ def celery_worker_process(celery_worker_factory):
 
 @pytest.fixture
 def smtp_server():
-    """A real SMTP server (aiosmtpd) on a free port; `.messages` holds what it received."""
+    """A real SMTP server (aiosmtpd) on a free port; `.messages` holds what it received and
+    `.peers` the client address (one per connection) each came over."""
     from email import message_from_bytes, policy
 
     from aiosmtpd.controller import Controller
@@ -154,8 +180,10 @@ def smtp_server():
     class Inbox:
         def __init__(self) -> None:
             self.messages: list = []
+            self.peers: list = []
 
         async def handle_DATA(self, server, session, envelope) -> str:
+            self.peers.append(session.peer)
             self.messages.append(
                 message_from_bytes(envelope.original_content, policy=policy.default)
             )

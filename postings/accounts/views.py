@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from postings import ratelimits
 from postings.accounts import services
 from postings.accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm, SignUpForm
+from postings.employers.services import membership_for
 from postings.matching.services import account_skill_ids
-from postings.models import Membership, SavedJob, SavedSearch
+from postings.models import SavedJob, SavedSearch
 from skills.services import skill_index
 
 
@@ -42,10 +43,6 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
-
-
-def _membership(user) -> Membership | None:
-    return Membership.objects.select_related("company").filter(user=user).first()
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
@@ -111,7 +108,7 @@ class RateLimitedLoginView(_RateLimitedPost, auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         # Employers go to their postings; everyone else to their account.
-        if _membership(self.request.user) is not None:
+        if membership_for(self.request.user) is not None:
             return reverse("employers:dashboard")
         return reverse("accounts:account")
 
@@ -127,7 +124,7 @@ def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "verified": services.is_verified(user),
-        "membership": _membership(user),
+        "membership": membership_for(user),
         "saved_jobs": SavedJob.objects.filter(user=user).count(),
         "saved_searches": SavedSearch.objects.filter(user=user).count(),
         "my_skills": skill_index().active_refs(account_skill_ids(user)),
@@ -168,7 +165,7 @@ def delete(request: HttpRequest) -> HttpResponse:
         logout(request)
         messages.success(request, f"The account {email} and everything it saved are deleted.")
         return redirect("postings:list")
-    membership = _membership(user)
+    membership = membership_for(user)
     last_member = membership is not None and not (
         membership.company.memberships.exclude(user=user).exists()
     )

@@ -13,16 +13,20 @@ from rest_framework.views import APIView
 from postings.employers.tokens import api_token_authenticate
 from postings.models import ApiToken
 
+WRONG_SCHEME = "Send the header as “Authorization: Bearer <token>”."
+
 
 class CompanyTokenAuthentication(BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request: Request) -> tuple | None:
         parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() != self.keyword.lower().encode():
+        if not parts:
             return None
-        if len(parts) != 2:
-            raise AuthenticationFailed("Send the header as “Authorization: Bearer <token>”.")
+        # Only the employer API uses this class: a header in another scheme ("Token ...",
+        # "Basic ...") is a client that got the scheme wrong, so it is told the right one.
+        if parts[0].lower() != self.keyword.lower().encode() or len(parts) != 2:
+            raise AuthenticationFailed(WRONG_SCHEME)
         try:
             plain = parts[1].decode()
         except UnicodeDecodeError:

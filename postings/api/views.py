@@ -3,12 +3,13 @@ hands the result to a serializer."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
 from django.http import QueryDict
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -34,14 +35,12 @@ from postings.api.serializers import (
 from postings.api.throttling import AnonThrottle, TokenThrottle
 from postings.employers import services as employer_services
 from postings.employers.forms import PostingForm
-from postings.filters import validate_params
+from postings.filters import ParsedSearch, parse_search
 from postings.market.pay import postings_pay_insights
 from postings.models import CloseReason, Posting
-from postings.search import search_count
+from postings.search import newest_ids, search_count
 from salaries.models import SalaryBand
 from skills.services import skill_index, taxonomy_tree
-
-MAX_ID = 2**63 - 1  # ids are bigint: a larger one is simply not there
 
 
 class Cursor(CursorPagination):
@@ -116,14 +115,16 @@ class JobList(PublicAPIView):
     )
     def get(self, request: Request) -> Response:
         skills = skill_index()
-        params = _filters(request.query_params)
-        errors: dict[str, list[str]] = {}
-        clean, _, checked = validate_params(params, skills=skills, errors=errors)
-        if errors:
-            raise ValidationError(errors)
+        # The page shows a bad value as a notice and searches with the rest; the API
+        # answers 400 with the same findings per parameter.
+        parsed = parse_search(_filters(request.query_params), skills=skills)
+        if parsed.errors:
+            raise ValidationError(parsed.errors)
         paginator = self.pagination_class()
-        paginator.counted = search_count(clean, checked)
-        queryset = _newest_first_cheaply(checked.qs, paginator)
+        paginator.counted = search_count(parsed)
+        queryset = _from_the_index(parsed, paginator, request)
+        if queryset is None:
+            queryset = _newest_first_cheaply(parsed.filter.qs, paginator)
         page = paginator.paginate_queryset(
             queryset.select_related("company").defer("description"), request, view=self
         )
@@ -131,6 +132,25 @@ class JobList(PublicAPIView):
         return paginator.get_paginated_response(
             JobSerializer(page, many=True, context=context).data
         )
+
+
+def _from_the_index(
+    parsed: ParsedSearch, paginator: CountedNewestFirst, request: Request
+) -> QuerySet | None:
+    """The rows the cursor's page is cut from, found by the search index: the cursor's
+    offset + a page + 1 newest matches beyond its position (oldest, going back), which the
+    paginator then filters and orders exactly as it would the whole result set. None when
+    there is no index, or a position that is not a time (PostgreSQL answers)."""
+    cursor = paginator.decode_cursor(request)  # a bad cursor is a 404, as without the index
+    beyond = None
+    if cursor is not None and cursor.position is not None:
+        try:
+            beyond = datetime.fromisoformat(cursor.position)
+        except ValueError:
+            return None
+    limit = (cursor.offset if cursor else 0) + paginator.get_page_size(request) + 1
+    ids = newest_ids(parsed, beyond=beyond, older=not (cursor and cursor.reverse), limit=limit)
+    return None if ids is None else Posting.objects.visible().with_ids(ids)
 
 
 # A result set counted exactly at or under this many postings is sorted whole.
@@ -174,8 +194,7 @@ class JobDetail(PublicAPIView):
         },
     )
     def get(self, request: Request, pk: int) -> Response:
-        if pk > MAX_ID:
-            raise NotFound("No open job with this id.")
+        # An id past bigint finds nothing: Django answers such a lookup empty without asking.
         posting = Posting.objects.visible().select_related("company").filter(pk=pk).first()
         if posting is None:
             raise NotFound("No open job with this id.")
@@ -206,11 +225,8 @@ class BandList(ListAPIView):
     def get_queryset(self) -> QuerySet:
         return SalaryBand.objects.current()
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        found = self.filterset_class(self.request.query_params, queryset=queryset)
-        if not found.is_valid():
-            raise ValidationError(found.errors)
-        return found.qs
+    # django-filter's backend answers an invalid filter with a field-level 400.
+    filter_backends = [DjangoFilterBackend]
 
     @extend_schema(
         operation_id="salary_bands_list",

@@ -2,24 +2,33 @@
 (postings.matching.score.fits: at least 4 in 5 of a role's required skills), with that number
 and the skill's pay premium; and the roles one such skill would open.
 
-Counted over every role the filters leave when they are at most COUNT_CAP; over the board's
-fixed 1% sample otherwise (postings.models.SAMPLE_EVERY), and then shown as estimates, as the
-search page's counts are.
+Counted on the board (postings.matching.board) over every role the filters leave when the
+search lists them (at most ranking.FEW) or the board is that small; over the board's fixed 1%
+sample otherwise (postings.models.SAMPLE_EVERY), and then shown as estimates, as the search
+page's counts are.
+
+Learning a skill covers it and every skill above it. So a role that does not fit now opens
+with skill s when it asks for s as a required skill and s with its ancestors covers as many of
+the role's missing required skills as fitting still needs (postings.matching.score.fit_need).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+import numpy as np
+from django.utils import timezone
 
+from postings.engine.index import micros
+from postings.filters import ParsedSearch
 from postings.market.pay import SkillPremium, skill_premiums_by_slug
-from postings.matching.score import REQUIRED, Profile, fit_keys, fit_need, fits, match_score
+from postings.matching.board import Board, spans
+from postings.matching.ranking import FEW, Ranking, rank
+from postings.matching.score import REQUIRED, Profile, fit_need, fits
 from postings.models import SAMPLE_EVERY
+from postings.search import is_filtered, search_among, search_ids
 from skills.services import SkillIndex, SkillRef
 
-COUNT_CAP = 10_000
 SUGGESTIONS = 5
 
 
@@ -37,46 +46,60 @@ class LearnNext:
     estimated: bool
 
 
-def required_of(skill_ids: list[int], preferred_ids: list[int], profile: Profile) -> list[int]:
-    """A role's required skills as the score counts them: active, not soft, not nice to have."""
-    weights = profile.weights
-    return [s for s in skill_ids if weights.get(s) == REQUIRED and s not in preferred_ids]
+def _counted_rows(board: Board, parsed: ParsedSearch) -> tuple[np.ndarray, bool]:
+    """The visible rows the counts are taken over, and whether they are the sample."""
+    visible = board.visible(micros(timezone.now()))
+    if is_filtered(parsed.params):
+        listed = search_ids(parsed, at_most=FEW)
+        if listed is not None:
+            rows = board.rows_of(listed)
+            return rows[visible[rows]], False
+    elif np.count_nonzero(visible) <= FEW:
+        return np.flatnonzero(visible), False
+    rows = np.flatnonzero(visible & (board.ids % SAMPLE_EVERY == 0))
+    if is_filtered(parsed.params) and len(rows):
+        rows = _found(board, parsed, rows)
+    return rows, True
 
 
-def opened_by(
-    required: list[int], covered: frozenset[int], skills: SkillIndex
-) -> tuple[bool, list[int]]:
-    """(whether a role with these required skills fits well now, the skills it asks for
-    that would each make it fit: learning one covers it and the skills above it)."""
-    have = sum(1 for s in required if s in covered)
-    if fits(have, len(required)):
-        return True, []
-    need = fit_need(len(required)) - have
-    missing = [s for s in required if s not in covered]
-    if need > len(missing):
-        return False, []
-    missing_set = set(missing)
-    return False, [s for s in missing if len(skills.with_ancestors([s]) & missing_set) >= need]
+def opening_counts(board: Board, profile: Profile, rows: np.ndarray) -> tuple[dict[int, int], int]:
+    """For the roles `rows`: how many each missing skill would open (skill id: roles), and
+    how many fit already."""
+    owner, skills, weights = board.row_entries(rows)
+    covered = board.mask(profile.covered)
+    required = weights == REQUIRED
+    had = np.bincount(owner, weights=required & covered[skills], minlength=len(rows))
+    asked = board.required[rows]
+    need = fit_need(asked) - had  # more required skills to fit (0 or less: fits, if any)
+    fit_now = int(np.count_nonzero((asked > 0) & (need <= 0)))
+    # The missing required skills of the roles that do not fit: (role, skill).
+    missing = required & ~covered[skills] & (need[owner] > 0)
+    owner, skills = owner[missing], skills[missing].astype(np.int64)
+    # What learning each one covers of its role's missing skills: itself, and its
+    # ancestors (board.ancestors) that the role is also missing.
+    span = len(covered)
+    keys = np.sort(owner * span + skills)
+    ptr, flat = board.ancestors
+    pair, at = spans(ptr[skills], ptr[skills + 1])
+    probe = owner[pair] * span + flat[at]
+    hit = keys[np.searchsorted(keys, probe).clip(max=max(len(keys) - 1, 0))] == probe
+    reach = 1 + np.bincount(pair, weights=hit, minlength=len(keys))
+    counts = np.bincount(skills[reach >= need[owner]])
+    return {int(s): int(n) for s, n in enumerate(counts) if n}, fit_now
 
 
-def learn_next(postings: QuerySet, profile: Profile, skills: SkillIndex) -> LearnNext:
-    """The SUGGESTIONS skills that would open the most of `postings` (visible, filtered)."""
-    rows = list(postings.in_sample().values_list("skill_ids", "preferred_skill_ids"))
-    scale, estimated = SAMPLE_EVERY, True
-    if len(rows) * SAMPLE_EVERY <= COUNT_CAP * 2:
-        every = list(postings.values_list("skill_ids", "preferred_skill_ids")[: COUNT_CAP + 1])
-        if len(every) <= COUNT_CAP:
-            rows, scale, estimated = every, 1, False
-    gains: Counter[int] = Counter()
-    fit_now = 0
-    for skill_ids, preferred in rows:
-        fit, opening = opened_by(
-            required_of(skill_ids, preferred, profile), profile.covered, skills
-        )
-        fit_now += fit
-        gains.update(opening)
+def learn_next(
+    board: Board, profile: Profile, parsed: ParsedSearch, skills: SkillIndex
+) -> LearnNext:
+    """The SUGGESTIONS skills that would open the most roles the search finds."""
+    rows, estimated = _counted_rows(board, parsed)
+    scale = SAMPLE_EVERY if estimated else 1
+    gains, fit_now = opening_counts(board, profile, rows)
     premiums = skill_premiums_by_slug() or {}
-    best = sorted(gains.items(), key=lambda item: (-item[1], skills.by_id[item[0]].name.lower()))
+    best = sorted(
+        (item for item in gains.items() if item[0] in skills.by_id),
+        key=lambda item: (-item[1], skills.by_id[item[0]].name.lower()),
+    )
     suggestions = []
     for skill_id, count in best[:SUGGESTIONS]:
         ref = skills.by_id[skill_id]
@@ -91,24 +114,34 @@ def _shown(count: int, estimated: bool) -> int:
 
 
 def opened_roles(
-    postings: QuerySet, profile: Profile, learned: Profile, skill: SkillRef, skills: SkillIndex
-) -> list[tuple[float, object, int]]:
-    """The roles among `postings` that learning `skill` would make fit well (they ask for it
-    and do not fit now), as (score with it, published_at, id), best first.
+    board: Board,
+    profile: Profile,
+    learned: Profile,
+    skill: SkillRef,
+    parsed: ParsedSearch,
+    *,
+    wanted: int,
+) -> tuple[Ranking, int]:
+    """The roles the search finds that learning `skill` would make fit well (they ask for it
+    as a required skill and do not fit now): the `wanted` best by their score with it, and
+    how many there are."""
+    rows, weights = board.entries([skill.id])
+    asks = rows[weights == REQUIRED]
+    owner, skills, weights = board.row_entries(asks)
+    required = weights == REQUIRED
+    asked = board.required[asks]
+    now, later = (
+        np.bincount(owner, weights=required & board.mask(p.covered)[skills], minlength=len(asks))
+        for p in (profile, learned)
+    )
+    opened = asks[~fits(now, asked) & fits(later, asked)]
+    opened = opened[board.visible(micros(timezone.now()))[opened]]
+    if is_filtered(parsed.params) and len(opened):
+        opened = _found(board, parsed, opened)
+    return rank(board, learned, None, wanted=wanted, rows=opened), len(opened)
 
-    A role that fits with the skill holds a fit key of the skills then covered
-    (postings.matching.score): only those that also ask for the skill are read.
-    """
-    candidates = postings.filter(
-        match_keys__overlap=fit_keys(learned.covered), skill_ids__overlap=[skill.id]
-    ).values_list("id", "published_at", "skill_ids", "preferred_skill_ids")
-    opened = []
-    for pk, published_at, skill_ids, preferred in candidates:
-        required = required_of(skill_ids, preferred, profile)
-        if skill.id not in required:
-            continue
-        fit, opening = opened_by(required, profile.covered, skills)
-        if not fit and skill.id in opening:
-            opened.append((match_score(skill_ids, preferred, learned), published_at, pk))
-    opened.sort(reverse=True)
-    return opened
+
+def _found(board: Board, parsed: ParsedSearch, rows: np.ndarray) -> np.ndarray:
+    """Those of `rows` the search finds."""
+    found = search_among(parsed, [int(pk) for pk in board.ids[rows]])
+    return rows[np.isin(board.ids[rows], np.fromiter(found, dtype=np.int64))]

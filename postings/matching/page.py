@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 
 from postings.filters import ParsedSearch, parse_search
+from postings.matching.board import board
 from postings.matching.learn import LearnNext, learn_next, opened_roles
 from postings.matching.profiles import profile_of
 from postings.matching.ranking import Ranking, rank
@@ -75,29 +76,28 @@ def match_page(
     if not refs:
         return result
     profile = profile_of(refs, skills)
-    postings = parsed.filter.qs
+    scores = board(skills)
     have_query = urlencode([("have", ref.slug) for ref in refs])
+    wanted = page * PAGE_SIZE
     if learn is not None:
         learned = profile_of([*refs, learn], skills)
-        opened = opened_roles(postings, profile, learned, learn, skills)
-        result.learning, result.opened_count = learn, len(opened)
-        start = (page - 1) * PAGE_SIZE
-        chosen = [(score, pk) for score, _, pk in opened[start : start + PAGE_SIZE]]
-        result.has_next = len(opened) > start + PAGE_SIZE and page < MAX_PAGES
+        ranking, result.opened_count = opened_roles(
+            scores, profile, learned, learn, parsed, wanted=wanted + 1
+        )
+        result.learning = learn
         profile_shown = learned
         have_query = urlencode([("have", ref.slug) for ref in [*refs, learn]])
     else:
-        wanted = page * PAGE_SIZE
-        ranking = rank(postings, profile, wanted=wanted + 1)
-        result.ranking = ranking
-        chosen = [(s.score, s.posting_id) for s in ranking.ranked[wanted - PAGE_SIZE : wanted]]
-        result.has_next = len(ranking.ranked) > wanted and page < MAX_PAGES
-        result.learn = learn_next(postings, profile, skills)
+        ranking = rank(scores, profile, parsed, wanted=wanted + 1)
+        result.learn = learn_next(scores, profile, parsed, skills)
         profile_shown = profile
-    by_id = {p.pk: p for p in Posting.objects.listed([pk for _, pk in chosen])}
+    result.ranking = ranking
+    chosen = [(s.score, s.posting_id) for s in ranking.ranked[wanted - PAGE_SIZE : wanted]]
+    result.has_next = len(ranking.ranked) > wanted and page < MAX_PAGES
+    by_id = {p.pk: p for p in Posting.objects.visible().listed([pk for _, pk in chosen])}
     for _, pk in chosen:
         posting = by_id.get(pk)
-        if posting is None:  # closed between the ranking and now
+        if posting is None:  # closed since the board was built
             continue
         covered = coverage(posting.skill_ids, posting.preferred_skill_ids, profile_shown)
         result.results.append(

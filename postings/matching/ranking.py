@@ -1,104 +1,134 @@
-"""Every visible role ranked by its match score for a seeker, exactly, without scoring them all.
+"""Every visible role ranked by its match score for a seeker, exactly, from the board.
 
-A role can score at least t/20 only if it holds a match key (skill, level >= t) of a skill the
-seeker covers (postings.matching.score). So the ranking asks PostgreSQL, through the GIN index
-on match_keys and the page's filters, for the roles that can reach the highest level first,
-scores them in Python with the one score function, and stops as soon as it holds `wanted` roles
-scoring at least that level: every role that could beat them was among those read. Otherwise it
-reads the roles of the next lower level (only those not read yet), down to level 0: every role
-sharing a skill with the seeker.
+The board (postings.matching.board) scores every role at once: the weights of the entries of
+the skills the seeker covers, summed per role, over each role's total, which is
+postings.matching.score.match_score's definition (both divide the same two integers, so the
+floats are equal where the shares are; tests/matching/test_ranking_exhaustive.py holds the
+two to the same ranking). Best first: the higher score, then the newer role (the board's
+later row, as the page orders: published_at, then id).
 
-Roles scoring 1 (every skill covered) are the best there are, and ties go to the newest: the
-top level is read newest first in chunks, and `wanted` perfect roles end the search there.
+The search filters are PostgreSQL's or the search index's (postings.search): a search that
+finds few roles (at most FEW) is listed whole and only its roles are ranked; a broader one is
+asked which of the best-scoring roles it finds, a growing prefix at a time, until enough of
+them pass, and listed whole after all when they do not lie among the best (a filter that goes
+against the seeker's skills). All give the same answer; listing costs in proportion to the
+roles listed, asking to the roles asked about, and both are bounded.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from django.db.models import Q, QuerySet
+import numpy as np
+from django.utils import timezone
 
-from postings.matching.score import LEVELS, Profile, match_score, score_keys
+from postings.engine.index import micros
+from postings.filters import ParsedSearch
+from postings.matching.board import Board
+from postings.matching.score import Profile
+from postings.search import is_filtered, search_among, search_ids
 
-# The levels read, highest first: a role scoring 0.9 is found at 18, where it stops.
-STEPS = (20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0)
-# Roles read at a time at the top level (newest first).
-TOP_CHUNK = 1_000
-_COLUMNS = ("id", "published_at", "skill_ids", "preferred_skill_ids")
+# A search that finds at most this many roles is listed whole.
+FEW = 10_000
+# The best roles asked about first, as a multiple of the roles wanted; then 4 times more,
+# for at most ASK_ROUNDS rounds (8, 32, 128 times: some 2,700 roles for a page of 21).
+FIRST_ASKED = 8
+ASK_ROUNDS = 3
 
 
 @dataclass(frozen=True)
 class Scored:
     score: float
-    published_at: datetime
     posting_id: int
-    skill_ids: list[int]
-    preferred_ids: list[int]
 
 
 @dataclass
 class Ranking:
     ranked: list[Scored]  # the best, at most `wanted`, best first
-    # How the ranking went, for benchmarks and the report: levels read, roles scored.
-    levels: list[int] = field(default_factory=list)
-    scored: int = 0
+    # How the ranking went, for benchmarks: roles sharing a skill, roles the filters were
+    # asked about (None: the filters' roles were listed whole, or there were no filters).
+    candidates: int = 0
+    asked: int | None = None
+    notes: list[str] = field(default_factory=list)
 
 
-def order(rows: list[Scored]) -> list[Scored]:
-    """Best first: the higher score, then the newer role, then the higher id."""
-    return sorted(rows, key=lambda s: (s.score, s.published_at, s.posting_id), reverse=True)
+def scores(board: Board, profile: Profile, rows: np.ndarray | None = None) -> np.ndarray:
+    """The match score of every row (or of `rows`): 0 where the profile covers nothing."""
+    entry_rows, weights = board.entries(profile.covered)
+    had = np.bincount(entry_rows, weights=weights, minlength=len(board.ids))
+    totals = board.totals
+    if rows is not None:
+        had, totals = had[rows], totals[rows]
+    return np.divide(had, totals, out=np.zeros(len(had)), where=totals > 0)
 
 
-def rank(postings: QuerySet, profile: Profile, *, wanted: int) -> Ranking:
-    """The `wanted` best-scoring roles among `postings` (visible ones, filtered) that share a
-    skill with the profile, in order; fewer when fewer share one."""
-    ranking = Ranking(ranked=[])
+def rank(
+    board: Board,
+    profile: Profile,
+    parsed: ParsedSearch | None,
+    *,
+    wanted: int,
+    rows: np.ndarray | None = None,
+) -> Ranking:
+    """The `wanted` best-scoring visible roles among those the search finds (every one for
+    None) and among `rows` (when given) that share a skill with the profile, best first."""
     if not profile.covered or wanted < 1:
-        return ranking
-    found: list[Scored] = []
-    previous = None
-    for level in STEPS:
-        step = postings.filter(match_keys__overlap=score_keys(profile.covered, level))
-        if previous is not None:
-            step = step.exclude(match_keys__overlap=score_keys(profile.covered, previous))
-        ranking.levels.append(level)
-        if level == LEVELS:
-            perfect = _read_newest_first(step, profile, wanted, found)
-            if perfect >= wanted:
-                break
-        else:
-            found.extend(_scored(step.values_list(*_COLUMNS), profile))
-        if level and sum(1 for s in found if s.score * LEVELS >= level) >= wanted:
-            break
-        previous = level
-    ranking.scored = len(found)
-    ranking.ranked = order([s for s in found if s.score > 0])[:wanted]
+        return Ranking(ranked=[])
+    visible = board.visible(micros(timezone.now()))
+    every = scores(board, profile)
+    chosen = (every > 0) & visible
+    if rows is not None:
+        kept = np.zeros(len(every), dtype=bool)
+        kept[rows] = True
+        chosen &= kept
+    ranking = Ranking(ranked=[])
+    if parsed is not None and is_filtered(parsed.params):
+        listed = search_ids(parsed, at_most=FEW)
+        if listed is None:  # many roles: ask about the best few first
+            candidates = np.flatnonzero(chosen)
+            ranking.candidates = len(candidates)
+            best, ranking.asked = _passing(board, parsed, candidates, every[candidates], wanted)
+            if best is not None:
+                ranking.ranked = [Scored(float(every[r]), int(board.ids[r])) for r in best]
+                return ranking
+            listed = search_ids(parsed, at_most=len(board.ids))  # every one of them, then
+        kept = np.zeros(len(every), dtype=bool)
+        kept[board.rows_of(listed or ())] = True
+        chosen &= kept
+    candidates = np.flatnonzero(chosen)
+    ranking.candidates = len(candidates)
+    best = _best(candidates, every[candidates], wanted)
+    ranking.ranked = [Scored(float(every[r]), int(board.ids[r])) for r in best]
     return ranking
 
 
-def _scored(rows, profile: Profile) -> list[Scored]:
-    return [
-        Scored(match_score(skills, preferred, profile), published_at, pk, skills, preferred)
-        for pk, published_at, skills, preferred in rows
-    ]
+def _best(rows: np.ndarray, row_scores: np.ndarray, k: int) -> np.ndarray:
+    """The k best of these rows, best first: the higher score, then the later row."""
+    if len(rows) > k:
+        kth = np.partition(row_scores, len(rows) - k)[len(rows) - k]
+        keep = row_scores >= kth  # every row tied with the k-th, to order them by row
+        rows, row_scores = rows[keep], row_scores[keep]
+    order = np.lexsort((rows, row_scores))[::-1]
+    return rows[order][:k]
 
 
-def _read_newest_first(step: QuerySet, profile: Profile, wanted: int, found: list) -> int:
-    """Read the top level's roles newest first into `found`, until `wanted` of them score 1
-    or none is left; return how many score 1."""
-    perfect = 0
-    newest = step.order_by("-published_at", "-id").values_list(*_COLUMNS)
-    after = None
-    while True:
-        chunk = newest
-        if after is not None:
-            chunk = chunk.filter(
-                Q(published_at__lt=after[0]) | Q(published_at=after[0], id__lt=after[1])
-            )
-        rows = _scored(chunk[:TOP_CHUNK], profile)
-        found.extend(rows)
-        perfect += sum(1 for s in rows if s.score == 1)
-        if perfect >= wanted or len(rows) < TOP_CHUNK:
-            return perfect
-        after = (rows[-1].published_at, rows[-1].posting_id)
+def _passing(
+    board: Board, parsed: ParsedSearch, rows: np.ndarray, row_scores: np.ndarray, wanted: int
+) -> tuple[np.ndarray | None, int]:
+    """The `wanted` best of these rows the search finds, asking about the best first: the
+    best FIRST_ASKED * wanted, then 4 times as many, for ASK_ROUNDS rounds (each row asked
+    once). None when too few of them passed: the search's roles do not lie among the best
+    (its filters go against the seeker's skills), and listing them all is then cheaper."""
+    asked, passing = 0, []
+    size = FIRST_ASKED * wanted
+    for _ in range(ASK_ROUNDS):
+        best = _best(rows, row_scores, size)
+        fresh = best[asked:]
+        if len(fresh):
+            found = search_among(parsed, board.ids[fresh].tolist())
+            passing.append(fresh[np.isin(board.ids[fresh], np.fromiter(found, dtype=np.int64))])
+            asked = len(best)
+        if sum(map(len, passing)) >= wanted or len(best) < size:
+            return np.concatenate(passing)[:wanted] if passing else best[:0], asked
+        size *= 4
+    return None, asked

@@ -8,7 +8,7 @@ from postings.models.employers import (
     PostingRevision,
     RevisionStatus,
 )
-from postings.models.infra import QueuedTask, RateLimitCounter, SyncMark
+from postings.models.infra import PostingChange, QueuedTask, RateLimitCounter, SyncMark
 from postings.models.postings import (
     EU_COUNTRIES,
     REMOTE_REGIONS,
@@ -28,6 +28,7 @@ from postings.models.postings import (
     remote_codes_for,
 )
 from postings.models.seekers import (
+    DIGEST_EVERY,
     Account,
     AlertMail,
     AlertSentPosting,
@@ -38,6 +39,7 @@ from postings.models.seekers import (
 from postings.models.tagging import GroupSource, PostingSkill, PostingTagState, Source
 
 __all__ = [
+    "DIGEST_EVERY",
     "EU_COUNTRIES",
     "REMOTE_REGIONS",
     "SAMPLE_EVERY",
@@ -57,6 +59,7 @@ __all__ = [
     "Membership",
     "PayPeriod",
     "Posting",
+    "PostingChange",
     "PostingQuerySet",
     "PostingRevision",
     "PostingSkill",

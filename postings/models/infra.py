@@ -99,3 +99,32 @@ class QueuedTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)!r}"
+
+
+class PostingChange(models.Model):
+    """A posting whose searchable fields changed, and the transaction that changed it.
+
+    Written by triggers on postings_posting (migration 0020), so no write path can miss one:
+    services, bulk loaders, `.update()`, raw SQL. Each copy of the search index (one per
+    host, postings.engine.index) keeps its own position in this feed: the oldest
+    transaction still running when it last read it. Transactions commit out of order, so a
+    position by row id could pass over a change committed late; by transaction it cannot.
+    Rows are kept CHANGES_KEPT_DAYS (a copy offline longer is rebuilt).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    posting_id = models.BigIntegerField()
+    # pg_current_xact_id() of the writing transaction, set by the column's default.
+    xact = models.BigIntegerField(editable=False)
+    created_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        indexes = [
+            # A copy of the index reads the changes from its position on (index_sync).
+            models.Index(fields=["xact"], name="posting_change_xact_idx"),
+            # The daily purge of old changes (changes_purge).
+            models.Index(fields=["created_at"], name="posting_change_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"posting {self.posting_id} (transaction {self.xact})"

@@ -3,13 +3,13 @@ may see (PostingQuerySet.visible())."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -45,6 +45,11 @@ class Company(models.Model):
                 condition=Q(country="") | Q(country__regex=r"^[A-Z]{2}$"),
                 name="company_country_iso2",
             ),
+        ]
+        indexes = [
+            # A text search also finds the companies whose name holds it (companies_named:
+            # `UPPER(name) LIKE UPPER('%text%')`): without it, every search read them all.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="company_name_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -129,6 +134,23 @@ SEARCH_DOCUMENT_SQL = (
 # order, so the sample is spread evenly over time, companies and everything else, and
 # small partial indexes cover it (Posting.Meta), which a random TABLESAMPLE cannot have.
 SAMPLE_EVERY = 100
+# A figure read from the sample is taken as sure beyond this many standard deviations.
+SURE_SIGMAS = 4
+
+
+def sample_rank(rows: int) -> int:
+    """Which match of the sample bounds the first `rows` matches of an order, with room to
+    spare: a value of the order's key that they very probably all reach.
+
+    About one in SAMPLE_EVERY of those rows is in the sample, a Poisson count m; the
+    sampled match at m + SURE_SIGMAS sqrt(m) + 4 falls short about once in ten thousand
+    orders, which are then read the slow way. The one rule for both engines (postings.search
+    for PostgreSQL, postings.engine.query for the index).
+    """
+    m = rows / SAMPLE_EVERY
+    return math.ceil(m + SURE_SIGMAS * math.sqrt(m) + 4)
+
+
 # How long a posting's "similar roles" are kept before they are chosen again.
 SIMILAR_TTL = 600
 
@@ -221,21 +243,6 @@ class PostingQuerySet(models.QuerySet):
             .defer("description")
             .order_by("-shared_skills", "-published_at", "-id")
         )
-
-    def similar_to_cached(self, posting: Posting, *, limit: int = 5) -> list[Posting]:
-        """similar_to, with the chosen ids kept SIMILAR_TTL seconds per posting and skill set.
-
-        The choice is a recommendation that changes slowly, and ranking costs more than the
-        rest of the posting page. The postings themselves are read fresh and through
-        visible(), so one closed in the meantime is left out rather than shown.
-        """
-        skills = ",".join(map(str, sorted(posting.skill_ids)))
-        key = f"similar:v1:{posting.pk}:{posting.seniority}:{skills}"
-        ids = cache.get(key)
-        if ids is None:
-            ids = list(self.similar_to(posting, limit=limit).values_list("id", flat=True))
-            cache.set(key, ids, SIMILAR_TTL)
-        return self.visible().listed(ids)
 
     def with_ids(self, ids: list[int]) -> PostingQuerySet:
         """These postings, by one array parameter rather than a value per id for the ORM
@@ -345,12 +352,6 @@ class Posting(models.Model):
     preferred_skill_ids = ArrayField(
         models.BigIntegerField(), default=list, blank=True, editable=False
     )
-    # --- skill match (issue 15) ---
-    # Which seekers' skills can make this posting score high on /match/: a prefix filter over
-    # its skills, rarest first (postings.matching.score.match_keys), written by tagging with
-    # skill_ids. GIN-indexed (Meta) so the ranking reads only the postings that can reach the
-    # score it needs, then scores them exactly.
-    match_keys = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     # --- search (issue 4) ---
     # Full-text search document (SEARCH_DOCUMENT_SQL) and the text_updated_at it was built
     # from. Not a generated column: PostgreSQL recomputes those on every UPDATE of the row,
@@ -499,9 +500,6 @@ class Posting(models.Model):
                 name="posting_sample_filters_gin",
                 condition=_published() & _in_sample(),
             ),
-            # /match/: public postings holding any of the keys a seeker's skills reach
-            # (match_keys && ..., postings.matching.ranking), with the search filters beside.
-            GinIndex(fields=["match_keys"], name="posting_match_keys_gin", condition=_published()),
             # The expiry sweep: published postings whose expires_at has passed.
             models.Index(
                 fields=["expires_at"],

@@ -7,6 +7,8 @@ member of a company (postings.models.Membership) can also post.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -66,6 +68,10 @@ class Frequency(models.TextChoices):
     NEVER = "never", "No e-mails"
 
 
+# How often a digest is due; instant alerts run as roles are published.
+DIGEST_EVERY = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
+
+
 class SavedSearchQuerySet(models.QuerySet):
     def mailing(self) -> SavedSearchQuerySet:
         """Alerts that may be mailed: confirmed, not paused, with a frequency."""
@@ -121,6 +127,17 @@ class SavedSearch(models.Model):
             # Someone to mail: an account, or an address given without one.
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | ~Q(email=""), name="saved_search_has_owner"
+            ),
+            # One copy of a search per owner: two would mail every role twice.
+            models.UniqueConstraint(
+                fields=["user", "query"],
+                condition=Q(user__isnull=False),
+                name="saved_search_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "query"],
+                condition=Q(user__isnull=True),
+                name="saved_search_once_per_address",
             ),
         ]
         indexes = [

@@ -19,7 +19,7 @@ from django.utils.html import strip_tags
 from django.utils.http import http_date
 from django.utils.text import Truncator
 
-from postings.filters import validate_params
+from postings.filters import parse_search
 from postings.models import Posting
 from postings.rendering import markdown_to_html_cached
 from postings.seekers.services import describe_search
@@ -33,10 +33,11 @@ FEED_MAX_AGE = 300
 
 def _search(request: HttpRequest) -> dict:
     """The search the feed shows: its validated parameters and its newest roles."""
-    params, _, checked = validate_params(request.GET, skills=skill_index())
+    parsed = parse_search(request.GET, skills=skill_index())
+    params = parsed.params
     params.pop("page", None)
     postings = list(
-        checked.qs.select_related("company")
+        parsed.filter.qs.select_related("company")
         .defer("description", "search_vector")
         .order_by("-published_at", "-id")[:FEED_SIZE]
     )

@@ -4,19 +4,22 @@ alerts (the digests themselves: alerts.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from postings import mail
 from postings.accounts.services import is_verified
-from postings.filters import validate_params
+from postings.filters import parse_search
 from postings.models import (
+    DIGEST_EVERY,
     Frequency,
     Posting,
     RoleFamily,
@@ -88,20 +91,25 @@ def search_canonical(query: str) -> tuple[str, str]:
     """(query string, default name) for a /jobs/ query string as the page validates it: bad
     values dropped, skill names as slugs, no page number."""
     skills = skill_index()
-    clean, _, _ = validate_params(QueryDict(query), skills=skills)
+    clean = parse_search(QueryDict(query), skills=skills).params
     for name in _NOT_SAVED:
         clean.pop(name, None)
     return clean.urlencode(), describe_search(clean, skills)
 
 
-def _owned_count(*, user: AbstractBaseUser | None, email: str) -> int:
+def _owned(*, user: AbstractBaseUser | None, email: str) -> QuerySet[SavedSearch]:
     if user is not None:
-        return SavedSearch.objects.filter(user=user).count()
-    return SavedSearch.objects.filter(user=None, email__iexact=email).count()
+        return SavedSearch.objects.filter(user=user)
+    return SavedSearch.objects.filter(user=None, email__iexact=email)
+
+
+def saved_search_create(**fields: Any) -> SavedSearch:
+    """saved_search_get_or_create, for callers that need only the search."""
+    return saved_search_get_or_create(**fields)[0]
 
 
 @transaction.atomic
-def saved_search_create(
+def saved_search_get_or_create(
     *,
     query: str,
     user: AbstractBaseUser | None = None,
@@ -109,45 +117,49 @@ def saved_search_create(
     name: str = "",
     frequency: str = Frequency.DAILY,
     now: datetime | None = None,
-) -> SavedSearch:
-    """Save a search for an account, or subscribe an e-mail address without one.
+) -> tuple[SavedSearch, bool]:
+    """Save a search for an account, or subscribe an e-mail address without one; return it
+    and whether it is new.
 
     An account's search mails once its address is confirmed; an address alone must confirm
     this subscription by the link mailed to it (double opt-in). Roles published from now on
-    are what its alerts will bring.
+    are what its alerts will bring. The same search saved again by the same owner is the
+    one saved before, left as it is (two copies would mail every role twice); an address
+    subscribing again is sent the confirmation link again, so the page that says a link is
+    on its way is true, and says nothing of whether the address had subscribed.
     """
     now = now or timezone.now()
     if user is None and not email:
         raise ValidationError({"email": "Enter the e-mail address the alerts should go to."})
-    if _owned_count(user=user, email=email) >= MAX_SAVED_SEARCHES:
-        raise ValidationError(
-            f"You have {MAX_SAVED_SEARCHES} saved searches, the most one can keep. Delete one "
-            "you no longer need first."
-        )
     canonical, described = search_canonical(query)
-    confirmed = user is not None and is_verified(user)
-    search = SavedSearch.objects.create(
-        user=user,
-        email="" if user is not None else email.strip().lower(),
-        name=(name.strip() or described)[:120],
-        query=canonical,
-        frequency=frequency,
-        created_at=now,
-        confirmed_at=now if confirmed else None,
-        mark=now,
-        due_at=_next_due(frequency, now),
-    )
+    email = "" if user is not None else email.strip().lower()
+    owned = _owned(user=user, email=email)
+    search = owned.filter(query=canonical).first()
+    created = search is None
+    if created:
+        if owned.count() >= MAX_SAVED_SEARCHES:
+            raise ValidationError(
+                f"You have {MAX_SAVED_SEARCHES} saved searches, the most one can keep. Delete "
+                "one you no longer need first."
+            )
+        confirmed = user is not None and is_verified(user)
+        try:
+            with transaction.atomic():
+                search = SavedSearch.objects.create(
+                    user=user, email=email, name=(name.strip() or described)[:120],
+                    query=canonical, frequency=frequency, created_at=now,
+                    confirmed_at=now if confirmed else None, mark=now,
+                    due_at=_next_due(frequency, now),
+                )  # fmt: skip
+        except IntegrityError:  # the same search saved at the same moment (a double click)
+            search, created = owned.get(query=canonical), False
     if user is None:
         enqueue_on_commit("postings.seekers.tasks.send_subscription_confirmation", search.pk)
-    return search
+    return search, created
 
 
 def _next_due(frequency: str, after: datetime) -> datetime:
-    if frequency == Frequency.WEEKLY:
-        return after + timedelta(days=7)
-    if frequency == Frequency.DAILY:
-        return after + timedelta(days=1)
-    return after
+    return after + DIGEST_EVERY.get(frequency, timedelta(0))
 
 
 def saved_search_update(

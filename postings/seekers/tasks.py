@@ -23,15 +23,15 @@ def send_alert_mail(mail_id: int) -> bool:
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_alert_mails(mail_ids: list[int]) -> int:
-    """A run's mails, in one task; a mail that fails for now goes on alone, with retries,
-    so one busy mailbox holds up nobody else's."""
-    sent = 0
-    for mail_id in mail_ids:
-        try:
-            sent += alerts.alert_mail_send(mail_id=mail_id)
-        except (alerts.AlertMailFailed, *_MAIL_RETRY["autoretry_for"]):
-            send_alert_mail.apply_async((mail_id,), countdown=_MAIL_RETRY["retry_backoff"])
-    return sent
+    """A run's mails, in one task over one SMTP connection; a mail that fails for now goes
+    on alone, with retries, so one busy mailbox holds up nobody else's."""
+    return alerts.alert_mails_send(
+        mail_ids=mail_ids,
+        transient=(alerts.AlertMailFailed, *_MAIL_RETRY["autoretry_for"]),
+        retry_alone=lambda mail_id: send_alert_mail.apply_async(
+            (mail_id,), countdown=_MAIL_RETRY["retry_backoff"]
+        ),
+    )
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -121,7 +121,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
     form = SavedSearchForm(request.POST)
     frequency = form.data.get("frequency") if form.is_valid() else Frequency.DAILY
     try:
-        search = services.saved_search_create(
+        search, created = services.saved_search_get_or_create(
             user=request.user, query=query, name=request.POST.get("name", ""),
             frequency=frequency or Frequency.DAILY,
         )  # fmt: skip
@@ -129,9 +129,8 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{reverse('postings:list')}?{query}")
     note = "" if search.confirmed_at else " Confirm your e-mail address to get them."
-    messages.success(
-        request, f"Saved this search as {search.name}: {_HOW_OFTEN[search.frequency]}.{note}"
-    )
+    saved = "Saved this search" if created else "You had already saved this search"
+    messages.success(request, f"{saved} as {search.name}: {_HOW_OFTEN[search.frequency]}.{note}")
     return redirect("seekers:saved_searches")
 
 

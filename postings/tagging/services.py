@@ -16,9 +16,6 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from postings.matching.profiles import skill_weights
-from postings.matching.rarity import skill_rarity
-from postings.matching.score import match_keys, match_keys_hold
 from postings.models import (
     SEARCH_DOCUMENT_SQL,
     GroupSource,
@@ -29,7 +26,7 @@ from postings.models import (
 )
 from postings.queueing import enqueue_on_commit
 from skills.models import Skill
-from skills.services import candidates_refresh, current_matcher, skill_index, taxonomy_version
+from skills.services import candidates_refresh, current_matcher, taxonomy_version
 
 # Re-tags of many postings go in id-range batches of this size on the retag queue.
 RETAG_BATCH = 2_000
@@ -74,14 +71,10 @@ def postings_tag(
             "search_text_at",
             "skill_ids",
             "preferred_skill_ids",
-            "match_keys",
         )
     )
     if not rows:
         return 0
-    # The /match/ keys weigh skills as the score does (soft ones little) and put the rarest
-    # first; see postings.matching.score.
-    weights, rarity = skill_weights(skill_index()), skill_rarity()
     ids = [row[0] for row in rows]
     with transaction.atomic():
         # posting -> skill -> (source, preferred, who chose the group)
@@ -93,15 +86,7 @@ def postings_tag(
 
         inserts, deletes, regroups, changed, states = [], [], [], [], []
         now = timezone.now().isoformat()
-        for (
-            posting_id,
-            description,
-            text_at,
-            search_text_at,
-            old_tags,
-            old_preferred,
-            old_keys,
-        ) in rows:
+        for posting_id, description, text_at, search_text_at, old_tags, old_preferred in rows:
             current = existing.get(posting_id, {})
             # skill -> preferred: required when any mention is required
             found: dict[int, bool] = {}
@@ -130,20 +115,11 @@ def postings_tag(
             )
             preferred_tags = [s for s in tags if group[s]]
             text_changed = search_text_at != text_at
-            if (
-                tags != sorted(old_tags)
-                or preferred_tags != sorted(old_preferred)
-                or text_changed
-                # keys made for other weights (a skill became soft) no longer bound the score
-                or not match_keys_hold(old_keys, tags, preferred_tags, weights)
-            ):
+            if tags != sorted(old_tags) or preferred_tags != sorted(old_preferred) or text_changed:
                 array = "{" + ",".join(map(str, tags)) + "}"
                 preferred_array = "{" + ",".join(map(str, preferred_tags)) + "}"
-                keys = match_keys(tags, preferred_tags, weights, rarity)
-                keys_array = "{" + ",".join(map(str, keys)) + "}"
                 changed.append(
-                    f"{posting_id}\t{array}\t{preferred_array}\t{keys_array}\t"
-                    f"{'t' if text_changed else 'f'}\n"
+                    f"{posting_id}\t{array}\t{preferred_array}\t{'t' if text_changed else 'f'}\n"
                 )
             states.append(f"{posting_id}\t{version}\t{text_at.isoformat()}\t{now}\n")
 
@@ -187,7 +163,7 @@ def postings_tag(
                 _copy_into(
                     raw,
                     "tag_changed (id bigint, skill_ids bigint[], preferred_skill_ids bigint[], "
-                    "match_keys int[], text bool)",
+                    "text bool)",
                     changed,
                 )
                 # The document is built from the row as it is now, so search_text_at takes
@@ -195,7 +171,7 @@ def postings_tag(
                 document = SEARCH_DOCUMENT_SQL.format(t="p")
                 cursor.execute(
                     "UPDATE postings_posting p SET skill_ids = c.skill_ids, "
-                    "preferred_skill_ids = c.preferred_skill_ids, match_keys = c.match_keys, "
+                    "preferred_skill_ids = c.preferred_skill_ids, "
                     f"search_vector = CASE WHEN c.text THEN {document} ELSE p.search_vector END, "
                     "search_text_at = CASE WHEN c.text THEN p.text_updated_at "
                     "ELSE p.search_text_at END FROM tag_changed c WHERE p.id = c.id"

@@ -20,6 +20,8 @@ The matcher finds taxonomy aliases in free text with an Aho-Corasick automaton
   default): sentences in the company's voice ("We use Kafka", "<Org> builds SaaS for banks")
   unless they address the candidate, "About us" / "Benefits" sections and "Our tech stack"
   lists are skipped, as is a job-title first line ("Backend Engineer (Python)").
+* An industry (a skill of the ``INDUSTRY_CATEGORY``) counts only in a list, a header field or
+  a sentence about the candidate: elsewhere it is the employer's own market.
 * Case-sensitive aliases are checked against the original characters; ``needs_context``
   aliases (R, Go, Excel, Spark...) must also pass :func:`_has_context`.
 * HTML tags are blanked out before matching, so markup never produces skills.
@@ -59,6 +61,7 @@ class AliasEntry(NamedTuple):
     text: str
     case_sensitive: bool = False
     needs_context: bool = False
+    category: str = ""  # the skill's category slug: INDUSTRY_CATEGORY has a rule of its own
 
 
 class Match(NamedTuple):
@@ -178,7 +181,18 @@ def _encode_non_ascii(err: UnicodeError) -> tuple[bytes, int]:
     only at the (few) non-ASCII runs: much cheaper than a regex pass with a callback."""
     if not isinstance(err, UnicodeEncodeError):
         raise err
-    return err.object[err.start : err.end].translate(_LOWER_TABLE).encode("utf-8"), err.end
+    run = err.object[err.start : err.end]
+    # the same few runs come back again and again (quotes, dashes, bullets, accented words)
+    out = _RUN_BYTES.get(run)
+    if out is None:
+        out = run.translate(_LOWER_TABLE).encode("utf-8")
+        if len(run) <= 8 and len(_RUN_BYTES) < _RUN_BYTES_MAX:  # short runs only: bounded
+            _RUN_BYTES[run] = out
+    return out, err.end
+
+
+_RUN_BYTES: dict[str, bytes] = {}  # normalized UTF-8 of short non-ASCII runs seen before
+_RUN_BYTES_MAX = 10_000
 
 
 codecs.register_error(_ENCODE_ERRORS, _encode_non_ascii)
@@ -298,6 +312,10 @@ _BLOCK_BEFORE = _words(
 # A character glued to an ambiguous alias (R&D, C-level, go-getter, R's) rejects it.
 _GLUE_CHARS = frozenset("&-\u2010\u2011\u2012\u2013\u2014'\u2019.@_=*")
 
+# Words of how to apply: an ambiguous alias among them is a document, not a skill ("Send your
+# CV", "motivation letter and CV", "your documents (CV, certificates, references)").
+_APPLYING_WORDS = _words("send resume résumé letter motivation certificates")
+
 _WINDOW = 60  # characters on each side searched for context
 
 # A skill directly followed by one of these nouns names a role or a team ("Java Developer",
@@ -322,7 +340,7 @@ _ROLE_FILLERS = _words(
     """
     software web application applications platform data cloud systems solutions development
     test automation reliability infrastructure mobile stack senior junior principal staff
-    system project product program performance technical
+    system project product program performance technical oriented focused minded
     """
 )
 
@@ -366,6 +384,7 @@ class _Candidate(NamedTuple):
     name: str
     cased: str | None  # exact normalized case form required, or None
     needs_context: bool
+    industry: bool = False  # counts only where the text asks it of the candidate
 
 
 class SkillMatcher:
@@ -412,7 +431,13 @@ class SkillMatcher:
             if not key:
                 continue
             cased = normalize(entry.text, lower=False) if entry.case_sensitive else None
-            cand = _Candidate(entry.slug, entry.name, cased, bool(entry.needs_context))
+            cand = _Candidate(
+                entry.slug,
+                entry.name,
+                cased,
+                bool(entry.needs_context),
+                entry.category == INDUSTRY_CATEGORY,
+            )
             bucket = table.setdefault(key, [])
             if cand not in bucket:
                 bucket.append(cand)
@@ -421,7 +446,9 @@ class SkillMatcher:
         for key, bucket in table.items():
             # unconditional candidates first: they are preferred when they apply
             bucket.sort(key=lambda c: (c.cased is not None, c.needs_context))
-            simple = bucket[0] if bucket[0].cased is None and not bucket[0].needs_context else None
+            first = bucket[0]
+            plain = first.cased is None and not first.needs_context and not first.industry
+            simple = first if plain else None
             payload = tuple(bucket)
             for gaps in _gap_variants(key.count(" ")):
                 words = key.split(" ")
@@ -434,9 +461,10 @@ class SkillMatcher:
         if skip_role_titles:
             # role nouns ride along in the same pass; their payload has no candidates
             # (kind "r": a role noun that also names a "Role:" field, "t": a field word only)
+            # "m": a team noun, which a team's name of a few words may come before
             for word in ROLE_NOUNS:
                 if word not in table:
-                    kind = "r" if word in _FIELD_WORDS else None
+                    kind = "r" if word in _FIELD_WORDS else "m" if word in _TEAM_NOUNS else None
                     keys[f" {word} "] = (len(word), len(word) + 2, None, kind)
             for word in _FIELD_WORDS - ROLE_NOUNS:
                 if word not in table:
@@ -478,12 +506,14 @@ class SkillMatcher:
         cands: list[_Candidate] = []
         add_start, add_end, add_cand = starts.append, ends.append, cands.append
         ambiguous: list[int] = []  # indexes of matches whose alias needs context
+        industries: list[int] = []  # indexes of matches that name an industry
         roles: list[int] = []  # indexes of matches directly followed by a role noun
         # original positions of the context words, one list per kind: company-voice words,
         # section heading words, "Role:" / "Title:" field words
         voice: list[int] = []
         headings: list[int] = []
         fields: list[int] = []
+        teams: list[int] = []  # team nouns a few words after a match
         company: list[int] = []  # verbs of third-person sentences ("Acme builds ...")
         optional: list[int] = []  # words that mark skills as optional ("is a plus")
         marks = {
@@ -491,6 +521,7 @@ class SkillMatcher:
             "h": headings,
             "r": fields,
             "t": fields,
+            "m": teams,
             "c": company,
             "o": optional,
         }
@@ -518,13 +549,20 @@ class SkillMatcher:
                         v_last = ks
                         continue
                     v_run = True
-                elif simple is None or simple == "r":  # a role noun: after the last match?
-                    # directly or after one filler word ("Full Stack Software Engineer")
+                elif simple is None or simple == "r" or simple == "m":
+                    # a role noun: after the last match, directly or after one filler word
+                    # ("Full Stack Software Engineer")?
+                    # or after an abbreviation in brackets ("Social Engineering (SE)
+                    # Specialist"), which _ROLE_AFTER checks on the original text
                     if prev_end == ks or (
-                        ks - prev_end < _ROLE_GAP and padded[prev_end:ks].strip() in _ROLE_FILLERS
+                        ks - prev_end < _ROLE_GAP
+                        and (
+                            (gap := padded[prev_end:ks].strip()) in _ROLE_FILLERS
+                            or len(gap) <= _ABBREVIATION
+                        )
                     ):
                         roles.append(len(cands) - 1)
-                    if simple is None:
+                    if simple is None or (simple == "m" and ks - prev_end > _TEAM_GAP):
                         continue
                 if v_last >= 0:  # a voice word held back: place it first
                     p = v_last + 1
@@ -568,6 +606,8 @@ class SkillMatcher:
                     continue
                 if simple.needs_context:
                     ambiguous.append(len(cands))
+                if simple.industry:
+                    industries.append(len(cands))
             prev_end = end_idx + 1
             add_start(o_start)
             add_end(o_end)
@@ -576,8 +616,12 @@ class SkillMatcher:
         if not cands:
             return []
         drop = {i for i in ambiguous if not _has_context(text, starts, ends, cands, i)}
+        if industries:
+            drop.update(i for i in industries if not _industry_asked(text, starts, ends, cands, i))
         if self.skip_role_titles:
             drop.update(_role_title_matches(text, starts, ends, roles, fields))
+            if teams:
+                drop.update(_team_name_matches(text, starts, ends, teams))
             drop.update(_title_line_matches(text, starts))
         if self.skip_company_context and (voice or headings):
             drop.update(_company_context_matches(text, starts, voice, headings))
@@ -676,6 +720,9 @@ def _has_context(text: str, starts: list, ends: list, cands: list, i: int) -> bo
     nl = text.find("\n", o_end, hi)
     if nl != -1:
         hi = nl
+    window = _TOKEN_RE.findall((text[lo:o_start] + " " + text[o_end:hi]).lower())
+    if not _APPLYING_WORDS.isdisjoint(window):
+        return False  # how to apply: "send your CV", "motivation letter and CV"
     # another skill close by, within the same line
     n = len(cands)
     for j in (i - 1, i + 1, i - 2, i + 2):
@@ -683,7 +730,6 @@ def _has_context(text: str, starts: list, ends: list, cands: list, i: int) -> bo
             c2 = cands[j]
             if starts[j] >= lo and ends[j] <= hi and c2.slug != cand.slug and not c2.needs_context:
                 return True
-    window = _TOKEN_RE.findall((text[lo:o_start] + " " + text[o_end:hi]).lower())
     return not CONTEXT_WORDS.isdisjoint(window)
 
 
@@ -701,13 +747,39 @@ def _adjacent_skill(text: str, starts: list, ends: list, cands: list, i: int) ->
 
 
 _TITLE_JOINERS = frozenset(["", "/", "-", "&", ",", "|", "+", "(", ")", "and", "or"])
+_ABBREVIATION = 6  # characters of an abbreviation in brackets between a skill and a role noun
+
+
+def _word_trie(words: Iterable[str]) -> str:
+    """A regex group matching exactly ``words``, as a trie of their letters: the regex engine
+    tries every branch of a plain ``a|b|c`` in turn, a trie only the branches of the next
+    letter (a few instead of dozens)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def branch(node: dict) -> str:
+        alts = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            return "(?:" + "|".join(alts) + ")?" if alts else ""
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return "(?:" + branch(trie) + ")"
+
+
 _ROLE_AFTER = re.compile(
-    r"[ \t]*[-/]?[ \t]*(?:(?:"
-    + "|".join(sorted(_ROLE_FILLERS))
-    + r")[ \t]+)?(?:"
-    + "|".join(sorted(ROLE_NOUNS))
+    r"[ \t]*[-/]?[ \t]*"
+    # the skill's own closing bracket, or its abbreviation: "Machine Learning (ML) Engineer"
+    r"(?:\)[ \t]*|\([ \t]*[A-Za-z0-9][\w.+#/-]{0,5}[ \t]*\)[ \t]*)?"
+    + "(?:"
+    + _word_trie(_ROLE_FILLERS)
+    + r"[ \t]+)?"
+    + _word_trie(ROLE_NOUNS)
     # a heading is no title: "... java python sql Job description", "Position type:"
-    + r")\b(?![ \t]*(?::|descriptions?\b|types?\b|titles?\b|summary\b|requirements?\b))",
+    + r"\b(?![ \t]*(?::|descriptions?\b|types?\b|titles?\b|summary\b|requirements?\b))",
     re.IGNORECASE,
 )
 # "Role: Data Engineer", "Job title:\nML Engineer": the value of a title field
@@ -755,6 +827,52 @@ def _role_title_matches(
         for a, b in fields:
             i = bisect.bisect_left(starts, a)
             drop.update(range(i, bisect.bisect_left(starts, b, i)))
+    return drop
+
+
+# A team's name of a few words before its noun holds skills: "our Agile hybrid DevOps teams",
+# "an agile and cross-functional Scrum team", "all Data Catalog feature teams".  The name
+# follows a determiner and has only plain words ("team spirit" or "team members" are no team).
+_TEAM_NOUNS = frozenset(["team", "teams", "squad", "squads"])
+_TEAM_GAP = 60  # characters of the doubled text between a match and the team noun, at most
+_TEAM_NAME_WORDS = 3  # words between a skill and the team noun, at most
+_TEAM_NOUN = re.compile(
+    r"(?:teams?|squads?)\b(?![ \t]*:)"
+    r"(?![ \t]+(?:spirit|players?|members?|mates?|building|work|events?)\b)",
+    re.IGNORECASE,
+)
+_DETERMINERS = _words("our your their its the a an all this these every each")
+_NOT_IN_NAME = (
+    _words(
+        """
+    that which who whom whose to for with in on of at by from as into onto or is are be was
+    were will can could has have had do does we you they
+    """
+    )
+    | _DETERMINERS
+)
+_NAME_WORD = re.compile(r"[^\W_][\w-]*|&")
+
+
+def _team_name_matches(text: str, starts: list[int], ends: list[int], teams: list[int]) -> set[int]:
+    """Indexes of matches in a team's name of a few words ("our Agile hybrid DevOps teams");
+    ``teams`` are the positions of the team nouns the matcher found after a match."""
+    drop: set[int] = set()
+    for pos in teams:
+        if _TEAM_NOUN.match(text, pos) is None:
+            continue
+        last = bisect.bisect_left(starts, pos) - 1  # the last match before the noun
+        k = last
+        while k >= 0 and k >= last - _TEAM_NAME_WORDS:
+            words = text[ends[k] : pos].split()
+            if len(words) > _TEAM_NAME_WORDS or not all(
+                _NAME_WORD.fullmatch(w) and w.lower() not in _NOT_IN_NAME for w in words
+            ):
+                break
+            if _prev_token(text, starts[k]) in _DETERMINERS:
+                drop.update(range(k, last + 1))
+                break
+            k -= 1
     return drop
 
 
@@ -883,6 +1001,57 @@ _SENT_WINDOW = 400
 _LINE_REACH = 2000  # a longer line is only searched this far around a voice word
 
 
+# A line that stops mid-sentence (no closing punctuation) before a line that goes on in lower
+# case holds one sentence with it: hard-wrapped text, and sentence splitters that break at a
+# stray character ("We achieve this through the\nprocess automation ...", "powerful front\n-
+# and backend frameworks").
+_GOES_ON = re.compile(r"[ \t]*(?:[-\u2013][ \t]+)?[a-z]")
+_GOES_ON_FIRST = frozenset(" \t-\u2013abcdefghijklmnopqrstuvwxyz")  # what _GOES_ON starts with
+_STOPS = ".!?:;"
+_WRAPS = 3  # wrapped lines joined at most, each way
+
+
+def _wrapped_end(text: str, le: int) -> int:
+    """The end of the sentence that runs on from the line ending at ``le`` (a newline)."""
+    for _ in range(_WRAPS):
+        body = text[max(0, le - 4) : le].rstrip()
+        if not body or body[-1] in _STOPS or _GOES_ON.match(text, le + 1) is None:
+            break
+        nxt = text.find("\n", le + 1, le + 1 + _LINE_REACH)
+        if nxt == -1:
+            return min(len(text), le + 1 + _LINE_REACH)
+        le = nxt
+    return le
+
+
+def _wrapped_start(text: str, ls: int) -> int:
+    """The start of the sentence that the line starting at ``ls`` continues."""
+    for _ in range(_WRAPS):
+        if ls == 0 or _GOES_ON.match(text, ls) is None:
+            break
+        body = text[max(0, ls - 5) : ls - 1].rstrip()
+        if not body or body[-1] in _STOPS:
+            break
+        ls = text.rfind("\n", max(0, ls - 1 - _LINE_REACH), ls - 1) + 1
+    return ls
+
+
+def _line_around(text: str, pos: int) -> tuple[int, int]:
+    """Bounds of the line around ``pos`` with the lines it wraps onto (bounded: a text without
+    newlines is one long line)."""
+    lo = pos - _LINE_REACH if pos > _LINE_REACH else 0
+    ls = text.rfind("\n", lo, pos) + 1 or lo
+    le = text.find("\n", pos, pos + _LINE_REACH)
+    if le == -1:
+        le = min(len(text), pos + _LINE_REACH)
+    # most lines end with a stop or before a capital, and start with one: no call then
+    elif text[le - 1] not in _STOPS and text[le + 1 : le + 2] in _GOES_ON_FIRST:
+        le = _wrapped_end(text, le)
+    if ls > lo and text[ls] in _GOES_ON_FIRST:
+        ls = _wrapped_start(text, ls)
+    return ls, le
+
+
 def _sentence(text: str, pos: int, ls: int, le: int) -> tuple[int, int]:
     """Bounds of the sentence around ``pos`` on the long line [ls, le)."""
     a = max(ls, pos - _SENT_WINDOW)
@@ -903,7 +1072,7 @@ def _company_voice(sentence: str) -> bool:
     """Is this sentence with "we" or "our" the company talking about itself ("Our platform
     runs on Kafka") rather than about the candidate ("We need Kafka skills") or a task
     ("Maintain our Kafka")?"""
-    return not _addresses_candidate(sentence) and not _is_task(sentence)
+    return not _is_task(sentence) and not _addresses_candidate(sentence)  # the cheaper first
 
 
 def _addresses_candidate(sentence: str) -> bool:
@@ -1015,21 +1184,14 @@ def _company_context_matches(
     """
     n_chosen = len(starts)
     bisect_left = bisect.bisect_left
-    rfind = text.rfind
-    find = text.find
-    n = len(text)
     drop: set[int] = set()
+    voiced: list[tuple[int, int]] = []  # short lines in the company's voice, with skills
     # company-voice words: each line (or sentence of a long line) is judged once
     done = -1  # end of the last line or sentence handled
     for pos in voice:
         if pos < done:
             continue
-        # the line around it (bounded: a text without newlines is one long line)
-        lo = pos - _LINE_REACH if pos > _LINE_REACH else 0
-        ls = rfind("\n", lo, pos) + 1 or lo
-        le = find("\n", pos, pos + _LINE_REACH)
-        if le == -1:
-            le = min(n, pos + _LINE_REACH)
+        ls, le = _line_around(text, pos)
         i = bisect_left(starts, ls)
         if i == n_chosen or starts[i] >= le:
             done = le  # no skill on this line
@@ -1043,6 +1205,10 @@ def _company_context_matches(
         done = le
         if _company_voice(text[ls:le]):
             drop.update(range(i, bisect_left(starts, le, i)))
+            if le - ls <= _LONG_LINE:
+                voiced.append((ls, le))
+    if len(voiced) > 1:
+        drop.update(_company_list_matches(text, starts, voiced))
     # section heading words: a section is judged once, from its first heading word
     done = -1  # end of the last section handled
     for pos in headings:
@@ -1054,6 +1220,87 @@ def _company_context_matches(
         a, done = span
         i = bisect_left(starts, a)
         drop.update(range(i, bisect_left(starts, done, i)))
+    return drop
+
+
+def _block_edge(line: str) -> bool:
+    """Does this line end a block of list lines: blank, long, or a heading?"""
+    line = line.strip()
+    return (
+        not line
+        or len(line) > _LONG_LINE
+        or line[-1] == ":"
+        or (line[-1] not in ".!?" and len(line.split(None, 4)) <= 4)
+        # _ANY_HEADING: a line ending with a colon (above) or in capitals, at most 41 long
+        or (len(line) <= 41 and "A" <= line[0] <= "Z" and _ANY_HEADING.match(line) is not None)
+    )
+
+
+def _company_list_matches(text: str, starts: list[int], voiced: list[tuple[int, int]]) -> set[int]:
+    """Indexes of matches on the other lines of a list told in the company's voice.
+
+    ``voiced`` are the (sorted) short lines in the company's voice that hold skills.  When two
+    or more of them stand in one block of lines (between blank lines or headings), as many as
+    the block's other lines with skills, and none of those addresses the candidate or sets a
+    task, those lines describe the company too ("Java and Groovy for our back-end apps" /
+    "Python for data processing" / "CentOS as the basis for all our servers").
+    """
+    bisect_left = bisect.bisect_left
+    n = len(text)
+    drop: set[int] = set()
+    done = -1  # end of the last block judged
+    for k, (ls, le) in enumerate(voiced):
+        if ls < done:
+            continue
+        # a block needs the next voiced line: look no further than that first
+        nxt = voiced[k + 1][0] if k + 1 < len(voiced) else -1
+        b = le
+        while b + 1 <= nxt:
+            e = text.find("\n", b + 1)
+            e = n if e == -1 else e
+            if _block_edge(text[b + 1 : e]):
+                break
+            b = e
+        if b + 1 <= nxt or nxt == -1:
+            done = b if nxt != -1 else done
+            continue
+        a = ls  # the block's first line
+        while a > 0:
+            p = text.rfind("\n", 0, a - 1) + 1
+            if _block_edge(text[p : a - 1]):
+                break
+            a = p
+        b = le  # the end of its last line
+        while b < n:
+            e = text.find("\n", b + 1)
+            e = n if e == -1 else e
+            if _block_edge(text[b + 1 : e]):
+                break
+            b = e
+        done = b
+        company = 0
+        others: list[tuple[int, int]] = []  # (first, end) match indexes of the other lines
+        p = a
+        while p < b:
+            e = text.find("\n", p, b)
+            e = b if e == -1 else e
+            i = bisect_left(starts, p)
+            j = bisect_left(starts, e, i)
+            k = bisect.bisect_right(voiced, (p, n)) - 1
+            if k >= 0 and voiced[k][0] <= p < voiced[k][1]:
+                company += i < j
+                e = voiced[k][1]  # a voiced line may wrap over several
+                j = bisect_left(starts, e, i)
+            elif i < j:
+                line = text[p:e]
+                if _addresses_candidate(line) or _is_task(line):
+                    company = 0
+                    break
+                others.append((i, j))
+            p = e + 1
+        if company >= 2 and company >= len(others):
+            for i, j in others:
+                drop.update(range(i, j))
     return drop
 
 
@@ -1188,6 +1435,8 @@ def _company_subject_matches(text: str, starts: list[int], verbs: list[int]) -> 
         le = text.find("\n", pos, pos + _SENT_WINDOW)
         if le == -1:
             le = min(n, pos + _SENT_WINDOW)
+        else:
+            le = min(_wrapped_end(text, le), pos + _SENT_WINDOW)
         for m in _SENT_END.finditer(text, pos, le):
             k = m.start()
             if text[k] != "." or text[k - 1] != " ":
@@ -1203,6 +1452,43 @@ def _company_subject_matches(text: str, starts: list[int], verbs: list[int]) -> 
         done = le
         drop.update(range(i, bisect_left(starts, le, i)))
     return drop
+
+
+# --------------------------------------------------------------------------------------
+# Industries
+# --------------------------------------------------------------------------------------
+
+# Skills of this category name an industry ("Financial services", "E-commerce").  Postings
+# ask for one in a header field or a list ("Industry: Banking Fintech") or of the candidate
+# ("experience in the financial sector is a plus"); named in any other sentence it is the
+# employer's own market ("Acme is a global leader in financial services", "we are
+# transforming the healthcare industry"): not a requirement.
+INDUSTRY_CATEGORY = "industry"
+_ITEM_WORDS = 8  # a line of at most this many words, not a sentence, is a list item or a value
+_FIELD_WORDS_BEFORE = 3  # "Industry: Broadcast Telecommunications": a field's value
+
+
+def _industry_asked(text: str, starts: list, ends: list, cands: list, i: int) -> bool:
+    """Does the text ask the industry named by match ``i`` of the candidate, or list it?"""
+    if _adjacent_skill(text, starts, ends, cands, i):
+        return True  # a list: "Banking Financial Services"
+    s = starts[i]
+    ls, le = _line_around(text, s)
+    if le - ls > _LONG_LINE:
+        ls, le = _sentence(text, s, ls, le)
+    line = text[ls:le].strip(_BULLETS)
+    # (split no further than the word limit: a long line need not be split whole)
+    if line and line[-1] not in ".!?" and len(line.split(None, _ITEM_WORDS)) <= _ITEM_WORDS:
+        return True  # a list item or a header value on its own line
+    colon = text.rfind(":", ls, s)
+    if (
+        colon != -1
+        and len(text[colon + 1 : s].split(None, _FIELD_WORDS_BEFORE)) <= _FIELD_WORDS_BEFORE
+    ):
+        return True  # a field's value inside a longer line
+    return not _CANDIDATE_CUES.isdisjoint(
+        text[ls:le].encode("utf-8", "replace").translate(_ASCII_BYTES).split()
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -1282,7 +1568,7 @@ def _optional_matches(text: str, starts: list[int], markers: list[int]) -> set[i
             rest = text[pos:le].rstrip()
             i = bisect_left(starts, pos)
             if (
-                len(rest.split()) <= _OPTIONAL_HEADING_WORDS
+                len(rest.split(None, _OPTIONAL_HEADING_WORDS)) <= _OPTIONAL_HEADING_WORDS
                 and ":" not in rest[:-1]
                 and (i == len(starts) or starts[i] >= le)  # no skill on the line itself
             ):

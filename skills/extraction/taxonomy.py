@@ -103,7 +103,14 @@ class Taxonomy:
         for skill in self.skills:
             for a in skill.all_aliases():
                 out.append(
-                    AliasEntry(skill.slug, skill.name, a.text, a.case_sensitive, a.needs_context)
+                    AliasEntry(
+                        skill.slug,
+                        skill.name,
+                        a.text,
+                        a.case_sensitive,
+                        a.needs_context,
+                        skill.category,
+                    )
                 )
         return out
 

@@ -140,6 +140,15 @@ def test_requests_without_a_valid_token_answer_401(client, header):
     assert response.json()["detail"]
 
 
+@pytest.mark.parametrize("header", ["Token mlj_a_b", "Basic ZTpw", "Bearer", "Bearer a b"])
+def test_a_header_in_the_wrong_shape_is_told_the_right_one(client, header):
+    response = client.get("/api/v1/employer/jobs/", HTTP_AUTHORIZATION=header)
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Send the header as “Authorization: Bearer <token>”."}
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
 # --- PUT: create, update, idempotence -------------------------------------------------------
 
 

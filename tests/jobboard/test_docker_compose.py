@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -69,3 +72,29 @@ def test_postgres_is_the_major_version_make_run_embeds_with_its_volume_where_18_
 
 def test_redis_keeps_queued_messages_across_restarts(services):
     assert "--appendonly yes" in services["redis"]["command"]
+
+
+def test_the_web_command_binds_every_address_and_builds_the_index_beside_gunicorn(
+    services, tmp_path
+):
+    # The command as docker-compose hands it over, with each program a stand-in that
+    # records its arguments: gunicorn must get the --bind (a line break once ran it as a
+    # command of its own, leaving gunicorn on 127.0.0.1, unreachable from outside), and
+    # the index build must not hold it up.
+    for name in ("python", "gunicorn"):
+        stand_in = tmp_path / name
+        stand_in.write_text(f'#!/bin/sh\necho "{name} $*" >> "{tmp_path}/calls"\n')
+        stand_in.chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin"}
+    argv = shlex.split(services["web"]["command"])  # as docker-compose splits a string
+    result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 10  # the background build's stand-in may come last
+    while "search_index" not in (tmp_path / "calls").read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    calls = (tmp_path / "calls").read_text().splitlines()
+    assert (
+        "gunicorn jobboard.wsgi --config python:jobboard.gunicorn_conf --bind 0.0.0.0:8000 "
+        "--workers 3 --access-logfile -"
+    ) in calls
+    assert "python manage.py search_index --no-progress" in calls

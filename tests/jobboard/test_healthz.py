@@ -32,8 +32,26 @@ def test_it_is_healthy_with_a_fresh_worker_heartbeat(client, no_workers):
     assert response.json() == {
         "status": "ok",
         "down": [],
-        "checks": {"database": "ok", "redis": "ok", "worker": "ok (1 worker)"},
+        "checks": {
+            "database": "ok",
+            "redis": "ok",
+            "worker": "ok (1 worker)",
+            "search_index": "not built: searches are answered by PostgreSQL",
+        },
     }
+
+
+def test_it_says_how_far_the_search_index_is_behind(client, no_workers, settings, tmp_path):
+    from postings.engine.index import forget, index_rebuild
+    from tests.factories import PostingFactory
+
+    settings.SEARCH_INDEX_DIR = tmp_path
+    forget()
+    index_rebuild()
+    PostingFactory()
+    assert client.get("/healthz").json()["checks"]["search_index"] == (
+        "ok (1 changed postings not yet indexed)"
+    )
 
 
 def test_it_is_down_when_the_last_heartbeat_is_stale(client, no_workers):

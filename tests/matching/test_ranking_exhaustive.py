@@ -1,20 +1,24 @@
-"""The ranking reads only the roles its keys say can reach the top, and still shows exactly
-what scoring every role would (issue 15, "Speed and correctness"): over 20,000 generated
-postings and 200 random profiles, with and without filters, its first 50 roles equal a plain
-Python computation of the score over every posting, ties broken the same way (newest, then
-highest id)."""
+"""The board's ranking shows exactly what scoring every role one by one would (issue 15,
+"Speed and correctness"): over 20,000 generated postings and 200 random profiles, with and
+without filters, its first 50 roles equal a plain Python computation of the score over every
+posting, ties broken the same way (newest, then highest id). The filters take both of the
+ranking's ways: listed whole (few roles) and asked about best first (many)."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import pytest
-from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
 
 from postings.demo.content import generate_companies, generate_postings
 from postings.filters import parse_search
+from postings.matching import learn
+from postings.matching import ranking as ranking_module
+from postings.matching.board import board as match_board
+from postings.matching.board import board_rebuild
 from postings.matching.profiles import profile_of
 from postings.matching.ranking import rank
 from postings.models import Posting
@@ -40,8 +44,7 @@ def board(db):
     ids = Posting.objects.order_by("id").values_list("id", flat=True)
     for start in range(ids.first(), ids.last() + 1, 5_000):
         postings_tag(id_range=(start, start + 5_000))
-    with connection.cursor() as cursor:  # statistics, so the planner takes the key index
-        cursor.execute("ANALYZE postings_posting")
+    board_rebuild()
     return list(
         Posting.objects.values_list(
             "id", "status", "published_at", "expires_at", "seniority", "workplace",
@@ -50,17 +53,19 @@ def board(db):
     )  # fmt: skip
 
 
-def _reference(rows, have: list[int], skills: dict, wanted_filters: dict) -> list[tuple]:
-    """Every visible posting scored in plain Python, best first: the weighted share of its
-    active skills the seeker covers (a skill covers the skills above it), required 6,
-    nice-to-have 2, soft 1."""
+def _closure(have, skills: dict) -> set[int]:
+    """These skills and every skill above them."""
     covered = set()
     for skill in have:
         while skill is not None and skill not in covered:
             covered.add(skill)
             skill = skills[skill][0]
+    return covered
+
+
+def _roles(rows, skills: dict, wanted_filters: dict):
+    """The visible roles the filters leave: (published, id, [(skill, weight)])."""
     now = timezone.now()
-    scored = []
     for pk, status, published, expires, level, workplace, skill_ids, preferred in rows:
         if status != "published" or published > now or (expires is not None and expires <= now):
             continue
@@ -68,21 +73,58 @@ def _reference(rows, have: list[int], skills: dict, wanted_filters: dict) -> lis
             continue
         if "workplace" in wanted_filters and workplace not in wanted_filters["workplace"]:
             continue
-        had = total = 0
+        weighed = []
         for skill in skill_ids:
             _, active, soft = skills[skill]
-            if not active:
-                continue
-            weight = 1 if soft else 2 if skill in preferred else 6
-            total += weight
-            had += weight if skill in covered else 0
-        if had:
-            scored.append((had / total, published, pk))
+            if active:
+                weighed.append((skill, 1 if soft else 2 if skill in preferred else 6))
+        yield published, pk, weighed
+
+
+def _share(weighed, covered: set[int]) -> float:
+    total = sum(weight for _, weight in weighed)
+    had = sum(weight for skill, weight in weighed if skill in covered)
+    return had / total if total else 0.0
+
+
+def _fits(weighed, covered: set[int]) -> bool:
+    required = [skill for skill, weight in weighed if weight == 6]
+    had = sum(1 for skill in required if skill in covered)
+    return bool(required) and had * 5 >= len(required) * 4
+
+
+def _reference(rows, have: list[int], skills: dict, wanted_filters: dict) -> list[tuple]:
+    """Every visible posting scored in plain Python, best first: the weighted share of its
+    active skills the seeker covers (a skill covers the skills above it), required 6,
+    nice-to-have 2, soft 1."""
+    covered = _closure(have, skills)
+    scored = []
+    for published, pk, weighed in _roles(rows, skills, wanted_filters):
+        share = _share(weighed, covered)
+        if share:
+            scored.append((share, published, pk))
     scored.sort(reverse=True)
     return scored
 
 
-def test_the_first_50_roles_equal_scoring_every_role_in_plain_python(board):
+def _reference_learning(rows, have: list[int], skills: dict, wanted_filters: dict):
+    """(roles that fit well now, {skill: roles it alone would make fit}, {skill: the roles
+    it would open, best first by the score with it}), every role checked one by one."""
+    covered = _closure(have, skills)
+    fit_now, opens, opened = 0, Counter(), {}
+    for published, pk, weighed in _roles(rows, skills, wanted_filters):
+        if _fits(weighed, covered):
+            fit_now += 1
+            continue
+        for skill in {s for s, weight in weighed if weight == 6} - covered:
+            learned = covered | _closure([skill], skills)
+            if _fits(weighed, learned):
+                opens[skill] += 1
+                opened.setdefault(skill, []).append((_share(weighed, learned), published, pk))
+    return fit_now, opens, {skill: sorted(roles, reverse=True) for skill, roles in opened.items()}
+
+
+def test_ranking_and_learning_equal_checking_every_role_in_plain_python(board, monkeypatch):
     skills = {
         pk: (parent, active, category == SOFT_SKILL_CATEGORY)
         for pk, parent, active, category in Skill.objects.values_list(
@@ -92,8 +134,9 @@ def test_the_first_50_roles_equal_scoring_every_role_in_plain_python(board):
     index = skill_index()
     active = sorted(index.by_slug.values(), key=lambda ref: ref.id)
     used = [row for row in board if row[6]]
+    scores = match_board(index)
     rnd = random.Random(15)
-    compared = 0
+    compared = learned = 0
     for n in range(PROFILES):
         if n % 4 == 3:  # any skills at all, soft and broad ones too, up to 40
             refs = rnd.sample(active, rnd.randint(1, 40))
@@ -110,11 +153,36 @@ def test_the_first_50_roles_equal_scoring_every_role_in_plain_python(board):
         for name, values in filters.items():
             query.setlist(name, values)
         parsed = parse_search(query, skills=index)
+        have = [ref.id for ref in refs]
+        profile = profile_of(refs, index)
 
-        ranking = rank(parsed.filter.qs, profile_of(refs, index), wanted=FIRST)
-
-        expected = _reference(board, [ref.id for ref in refs], skills, filters)[:FIRST]
-        got = [(s.score, s.published_at, s.posting_id) for s in ranking.ranked]
-        assert got == expected, (n, [ref.slug for ref in refs], filters)
+        expected = [(score, pk) for score, _, pk in _reference(board, have, skills, filters)]
+        # Both ways: the filters' roles listed whole, and asked about best first.
+        for few in (ranking_module.FEW, 0):
+            monkeypatch.setattr(ranking_module, "FEW", few)
+            ranking = rank(scores, profile, parsed, wanted=FIRST)
+            got = [(s.score, s.posting_id) for s in ranking.ranked]
+            assert got == expected[:FIRST], (n, few, [ref.slug for ref in refs], filters)
         compared += len(got)
+
+        if n % 4:
+            continue
+        # Skills to learn, counted over every role (no sample): each missing skill's count.
+        monkeypatch.setattr(learn, "FEW", len(board))
+        rows, estimated = learn._counted_rows(scores, parsed)
+        gains, fit_now = learn.opening_counts(scores, profile, rows)
+        want_fit, want_gains, want_opened = _reference_learning(board, have, skills, filters)
+        assert not estimated
+        assert (fit_now, gains) == (want_fit, dict(want_gains)), (n, [r.slug for r in refs])
+        for skill in rnd.sample(sorted(want_opened), min(3, len(want_opened))):
+            ref = index.by_id[skill]
+            opened, count = learn.opened_roles(
+                scores, profile, profile_of([*refs, ref], index), ref, parsed, wanted=FIRST
+            )
+            assert count == len(want_opened[skill])
+            assert [(s.score, s.posting_id) for s in opened.ranked] == [
+                (score, pk) for score, _, pk in want_opened[skill][:FIRST]
+            ]
+            learned += 1
     assert compared > PROFILES * FIRST * 0.9  # nearly every profile has 50 roles to compare
+    assert learned > PROFILES // 8  # most checked profiles miss skills that would open roles

@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from postings.models import (
     AlertMail,
@@ -191,6 +192,18 @@ def test_the_mail_is_multipart_with_each_role_and_one_click_unsubscribe(remote_s
     assert len(mail.outbox) == 1
 
 
+def test_a_title_with_markup_is_escaped_in_the_html_part_and_plain_in_the_text(remote_search):
+    _publish("Role <b>bold</b> & co", _clock(1), workplace="remote", description="PyTorch.")
+    alerts.alerts_run(ids=[remote_search.pk], now=_clock(24))
+    assert alerts.alert_mail_send(mail_id=AlertMail.objects.get().pk, now=_clock(24))
+
+    (message,) = mail.outbox
+    html, _ = message.alternatives[0]
+    assert "<strong>Role &lt;b&gt;bold&lt;/b&gt; &amp; co</strong>" in html
+    assert "<b>bold</b>" not in html
+    assert "Role <b>bold</b> & co" in message.body
+
+
 def test_a_refused_address_pauses_the_alert_and_the_page_says_so(
     remote_search, client, monkeypatch
 ):
@@ -252,6 +265,33 @@ def test_the_message_reads_back_through_a_real_smtp_server(remote_search, smtp_s
     assert received["Message-ID"].startswith("<alert-")
 
 
+def test_a_batch_of_mails_goes_over_one_smtp_connection(
+    seeker, other_seeker, taxonomy, smtp_server, settings
+):
+    from postings.seekers import tasks
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    # The task sends at the real time: the role must still be open then.
+    start = timezone.now() - timedelta(days=1)
+    searches = [
+        saved_search_create(user=who, query="", frequency=Frequency.DAILY, now=start)
+        for who in (seeker, other_seeker)
+    ]
+    _publish("Role", start + timedelta(hours=1))
+    alerts.alerts_run(ids=[s.pk for s in searches], now=start + timedelta(days=1))
+    ids = list(AlertMail.objects.order_by("id").values_list("id", flat=True))
+
+    assert tasks.send_alert_mails(ids) == 2
+
+    assert sorted(m["To"] for m in smtp_server.messages) == sorted(
+        [seeker.email, other_seeker.email]
+    )
+    assert len(smtp_server.peers) == 2 and len(set(smtp_server.peers)) == 1
+    assert not AlertMail.objects.filter(sent_at=None).exists()
+
+
 def test_one_failing_mail_in_a_batch_goes_on_alone_and_the_rest_are_sent(
     seeker, other_seeker, taxonomy, monkeypatch
 ):
@@ -266,7 +306,7 @@ def test_one_failing_mail_in_a_batch_goes_on_alone_and_the_rest_are_sent(
     first, second = AlertMail.objects.order_by("id")
     real_send = alerts.alert_mail_send
 
-    def flaky(*, mail_id, now=None):
+    def flaky(*, mail_id, now=None, connection=None, rendered=None):
         if mail_id == first.pk:
             raise alerts.AlertMailFailed("421 try later")
         return real_send(mail_id=mail_id, now=_clock(24))  # the test's clock

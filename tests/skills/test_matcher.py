@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
 from skills.extraction.cli import run as cli_run
-from skills.extraction.matcher import AliasEntry, SkillMatcher, normalize
+from skills.extraction.matcher import AliasEntry, SkillMatcher, _word_trie, normalize
 from skills.extraction.taxonomy import DEFAULT_TAXONOMY_PATH, Taxonomy, TaxonomyError
 
 pytestmark = []
@@ -99,6 +100,44 @@ def test_role_titles_are_skipped_by_default(matcher: SkillMatcher) -> None:
     assert slugs(matcher, "Join our DevOps team.") == []
     assert slugs(matcher, "Role: Backend Python Engineer") == []
     assert slugs(matcher, "You know Java and Python.") == ["java", "python"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We hire a Social Engineering (SE) Specialist.", []),
+        ("You are a Machine Learning (ML) Engineer.", []),
+        ("Share practices with backend-oriented developers.", []),
+        ("Work with the Site Reliability Engineering ( SRE ) team.", []),
+        # punctuation that ends the skill's sentence, or words, are no abbreviation
+        ("You know Java. Developers love it.", ["java"]),
+        ("You know Python (3.10 or later) and SQL.", ["python", "sql"]),
+    ],
+)
+def test_a_role_after_an_abbreviation_or_an_oriented_word_is_still_a_role(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, "About the job.\n" + text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You will work in one of our Agile hybrid DevOps teams.", []),
+        ("You join an agile and cross-functional Scrum team.", []),
+        ("Be part of our Agile 10 person team.", []),
+        ("Join the R & D bioinformatics team.", []),
+        # no determiner before the skill, a verb or article inside, or no team after all
+        ("Agile cross-functional teams build it.", ["agile"]),
+        ("Instil a growth mindset and enable the team.", ["adaptability"]),
+        ("Bring your Agile experience to the team.", ["agile"]),
+        ("An Agile mindset and team spirit.", ["agile", "teamwork"]),
+    ],
+)
+def test_skills_in_a_team_name_of_a_few_words_are_skipped(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
 
 
 def test_title_first_line_is_skipped(matcher: SkillMatcher) -> None:
@@ -298,6 +337,29 @@ def test_non_ascii_runs_surrogates_and_control_characters(matcher: SkillMatcher)
     assert matcher.find("\x02") == matcher.find("  \x02  ") == []
 
 
+def test_a_repeated_non_ascii_run_is_normalized_the_same_each_time(
+    matcher: SkillMatcher,
+) -> None:
+    # the error handler keeps the bytes of short runs it has seen: a second text with the
+    # same runs must find the same skills at the same places as the first
+    text = "\u201cPyTorch\u201d \u2013 \ufb01ne \u00e9\u00e9 Docker \u2022 Kafka"
+    first = matcher.find(text)
+    assert [m.slug for m in first] == ["pytorch", "docker", "kafka"]
+    assert matcher.find(text) == first
+    assert [(m.start, m.text) for m in matcher.find("\u2022 " + text)] == [
+        (m.start + 2, m.text) for m in first
+    ]
+
+
+def test_a_word_trie_matches_exactly_its_words() -> None:
+    words = ["developer", "developers", "dev", "engineer", "lead", "leads", "r&d"]
+    pattern = re.compile(_word_trie(words), re.IGNORECASE)
+    for word in words:
+        assert pattern.fullmatch(word) and pattern.fullmatch(word.upper())
+    for other in ["", "d", "deve", "developerss", "engineers", "lea", "r", "rd", "r&"]:
+        assert pattern.fullmatch(other) is None, other
+
+
 def test_entry_order_does_not_change_matches() -> None:
     entries = [
         AliasEntry("ml", "Machine learning", "machine learning"),
@@ -418,6 +480,109 @@ def test_a_company_blurb_in_the_third_person_tags_nothing(matcher: SkillMatcher)
     ],
 )
 def test_third_person_company_sentences(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a company sentence hard-wrapped mid-way: its second line is still the company's
+        (
+            "We achieve this through the\nprocess automation and robotics solutions .\n"
+            "You know Python .",
+            ["python"],
+        ),
+        (
+            "Acme utilises best of breed toolsets with a powerful front\n"
+            "- and backend frameworks like MongoDB and Hadoop .\nYou know Python .",
+            ["python"],
+        ),
+        # a finished line, or a next line that starts a new sentence, is not joined
+        ("We achieve this through the platform.\nprocess automation", ["automation"]),
+        ("We achieve this through the\nAutomation experience", ["automation"]),
+    ],
+)
+def test_a_company_sentence_wrapped_over_two_lines_is_still_the_company(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two lines of the list speak of "our" stack: its other lines are the stack too
+        (
+            "Responsibilities\nYou will own the platform .\n"
+            "Oracle and Cassandra for data storage .\n"
+            "Java and Groovy for our back-end applications .\n"
+            "Typescript and React for our web apps .\n"
+            "Python for data processing .\n"
+            "Qualifications\nExperience with Kafka .",
+            ["kafka"],
+        ),
+        # one such line is not enough, nor a list that also asks something of the candidate
+        (
+            "Python for data processing .\nOur platform runs on Java .\nDocker and Kubernetes .",
+            ["python", "data-pipelines", "docker", "kubernetes"],
+        ),
+        (
+            "Python for data processing .\nJava for our back-end .\nReact for our web apps .\n"
+            "You know Docker .",
+            ["python", "data-pipelines", "docker"],
+        ),
+    ],
+)
+def test_a_list_told_in_the_company_voice_is_the_company_stack(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the employer's own market, named in prose
+        ("Hospitals run clinical trials on the platform every day.", []),
+        ("Acme has grown fast in fintech over ten years.", []),
+        # a header field or list of industries, or a sentence about the candidate
+        ("Industry: Banking Fintech", ["domain-financial-services"] * 2),
+        ("Industry:\nE-Commerce", ["domain-ecommerce"]),
+        (
+            "Data Engineer\nJob type: Full-time Industry: E-Commerce Company size: 50 people",
+            ["domain-ecommerce"],
+        ),
+        ("Experience in the financial sector is a plus.", ["domain-financial-services"]),
+    ],
+)
+def test_an_industry_counts_only_where_the_posting_asks_for_it(
+    matcher: SkillMatcher, text: str, expected: list[str]
+) -> None:
+    assert slugs(matcher, text) == expected
+
+
+def test_the_industry_rule_follows_the_category() -> None:
+    entries = [
+        AliasEntry("fintech", "Financial services", "fintech", category="industry"),
+        AliasEntry("saas", "SaaS", "saas", category="domain"),
+    ]
+    m = SkillMatcher.from_entries(entries)
+    assert slugs(m, "Acme has grown fast in fintech and saas.") == ["saas"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Send in your CV and examples of your code.", []),
+        ("We look forward to your motivation letter and CV describing your experience.", []),
+        ("Apply with your r\u00e9sum\u00e9 or CV describing your technical skills.", []),
+        # computer vision among technical words is still computer vision
+        ("Experience in CV and NLP model development.", ["computer-vision", "nlp"]),
+    ],
+)
+def test_a_cv_in_how_to_apply_is_the_resume(
     matcher: SkillMatcher, text: str, expected: list[str]
 ) -> None:
     assert slugs(matcher, text) == expected

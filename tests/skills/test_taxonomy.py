@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import io
 import json
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from skills.extraction import Taxonomy
-from skills.models import Alias, Skill
+from skills.models import Alias, Category, Skill
 from skills.services import alias_create, skill_merge, taxonomy_load, taxonomy_version
 from tests.factories import SMALL_TAXONOMY
 
@@ -75,6 +77,44 @@ def test_extract_skills_reads_json_lines_and_reports_bad_lines(taxonomy, monkeyp
     assert rows[1] == {"id": "x", "skills": []}
     assert "line 2: skipped malformed input" in err
     assert 'line 3: skipped malformed input: "text" must be a string' in err
+
+
+def test_extract_skills_reads_the_industry_category_from_the_database(
+    taxonomy, monkeypatch, capsys
+):
+    taxonomy_load(
+        taxonomy=Taxonomy.from_dict(
+            {
+                "categories": [{"slug": "industry", "name": "Industries"}],
+                "skills": [{"slug": "fintech", "name": "Fintech", "category": "industry"}],
+            }
+        )
+    )
+    lines = (
+        '{"id": 1, "text": "Acme has grown fast in fintech with PyTorch."}\n'
+        '{"id": 2, "text": "Industry: Fintech"}\n'
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    call_command("extract_skills")
+    rows = [json.loads(line) for line in capsys.readouterr()[0].splitlines()]
+    assert [[s["slug"] for s in row["skills"]] for row in rows] == [["pytorch"], ["fintech"]]
+
+
+def test_the_industries_migration_moves_the_shipped_industries_of_a_loaded_database(taxonomy):
+    domain = Category.objects.create(slug="domain", name="Domains and industries", position=4)
+    gaming = Skill.objects.create(slug="domain-gaming", name="Gaming", category=domain)
+    language = Category.objects.get(slug="language")
+    kept = Skill.objects.create(slug="domain-media", name="Media", category=language)
+    version = taxonomy_version()
+
+    import_module("skills.migrations.0006_industries").apply(django_apps, None)
+
+    gaming.refresh_from_db()
+    kept.refresh_from_db()
+    assert (gaming.category.slug, gaming.category.name) == ("industry", "Industries")
+    assert kept.category.slug == "language"  # an admin moved it elsewhere: it stays
+    assert Category.objects.get(slug="domain").name == "Domains"
+    assert taxonomy_version() == version + 1
 
 
 def test_merging_moves_aliases_and_children_and_leaves_an_inactive_redirect(taxonomy):

@@ -1,0 +1,551 @@
+"""A validated search as index queries, and the answers postings.search needs from them.
+
+`compile_search` turns a ParsedSearch into one index query per filter parameter, each the
+same test as that parameter's PostingFilter method (postings.filters): a facet count can
+then leave its own filter out, as the page's counts do. Text is the one part written twice
+by nature (SQL there, an index query here); it stays exact because both sides work on
+PostgreSQL's lexemes: the posting's `search_vector` was indexed as it is, and the seeker's
+text is turned into a tsquery by PostgreSQL and that tsquery translated operator by
+operator. A tsquery this module cannot translate exactly raises Unsupported, and the search
+is answered by PostgreSQL instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import tantivy
+from django.db import connection
+from django.utils import timezone
+
+from postings.engine.index import SCHEMA, TEXT_FACETS, SkillTree, micros
+from postings.filters import ParsedSearch, skill_words
+from postings.models import Company, Workplace, remote_codes_for
+from postings.models import postings as posting_models
+
+Query = tantivy.Query
+Occur = tantivy.Occur
+# A city of fewer letters is compared whole (postings.filters._SHORTEST_CITY_PART).
+_SHORTEST_CITY_PART = 3
+# What Rust's regex syntax treats as special: escaped in a city's substring pattern.
+_REGEX_SPECIAL = set("\\.+*?()|[]{}^$#&-~")
+
+
+class Unsupported(Exception):
+    """A text search whose tsquery has a shape not translated here (a negated word inside a
+    phrase, say): PostgreSQL answers that search."""
+
+
+def _all(parts: list[Query]) -> Query:
+    if not parts:
+        return Query.all_query()
+    if len(parts) == 1:
+        return parts[0]
+    return Query.boolean_query([(Occur.Must, part) for part in parts])
+
+
+def _any(parts: list[Query]) -> Query:
+    if len(parts) == 1:
+        return parts[0]
+    return Query.boolean_query([(Occur.Should, part) for part in parts])
+
+
+def _but_not(kept: Query, dropped: Query) -> Query:
+    return Query.boolean_query([(Occur.Must, kept), (Occur.MustNot, dropped)])
+
+
+def _term(name: str, value: object) -> Query:
+    return Query.term_query(SCHEMA, name, value)
+
+
+def _one_of(name: str, values: list) -> Query:
+    return Query.term_set_query(SCHEMA, name, list(values))
+
+
+def _at_least(name: str, value: int) -> Query:
+    return Query.range_query(SCHEMA, name, tantivy.FieldType.Integer, value, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# tsquery text -> index query
+# ---------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\s*(?:'((?:[^']|'')*)'(:[*A-D]+)?|<(-|\d+)>|([&|!()]))")
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens, at = [], 0
+    text = text.strip()
+    while at < len(text):
+        match = _TOKEN.match(text, at)
+        if match is None or match.end() == at:
+            raise Unsupported(text)
+        if match.group(1) is not None:
+            if match.group(2):  # a prefix or weight: websearch_to_tsquery writes neither
+                raise Unsupported(text)
+            tokens.append(("lexeme", match.group(1).replace("''", "'").replace("\\\\", "\\")))
+        elif match.group(3) is not None:
+            tokens.append(("follows", "1" if match.group(3) == "-" else match.group(3)))
+        else:
+            tokens.append((match.group(4), match.group(4)))
+        at = match.end()
+    return tokens
+
+
+# In a negation's clauses: a posting without a search document is no match (NULL in SQL).
+_HAS_TEXT = (Occur.MustNot, Query.term_query(SCHEMA, "no_text", 1))
+
+
+class _TsQuery:
+    """A recursive-descent reading of tsquery text, operators binding as PostgreSQL's do:
+    `!` tightest, then `<->` (`<N>`), then `&`, then `|`."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens = _tokens(text)
+        self.at = 0
+
+    def parse(self) -> Query:
+        node = self._or()
+        if self.at != len(self.tokens):
+            raise Unsupported("trailing tokens")
+        return self._query(node)
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.at][0] if self.at < len(self.tokens) else None
+
+    def _take(self) -> tuple[str, str]:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def _or(self) -> tuple:
+        return self._joined("|", "or", self._and)
+
+    def _and(self) -> tuple:
+        return self._joined("&", "and", self._phrase)
+
+    def _joined(self, operator: str, kind: str, operand) -> tuple:
+        parts = [operand()]
+        while self._peek() == operator:
+            self._take()
+            parts.append(operand())
+        return (kind, parts) if len(parts) > 1 else parts[0]
+
+    def _phrase(self) -> tuple:
+        node = self._unary()
+        while self._peek() == "follows":
+            distance = int(self._take()[1])
+            right = self._unary()
+            node = ("phrase", _words(node) + _shifted(_words(right), _end(node) + distance))
+        return node
+
+    def _unary(self) -> tuple:
+        kind = self._peek()
+        if kind == "!":
+            self._take()
+            return ("not", self._unary())
+        if kind == "(":
+            self._take()
+            node = self._or()
+            if self._peek() != ")":
+                raise Unsupported("unbalanced")
+            self._take()
+            return node
+        if kind == "lexeme":
+            return ("lexeme", self._take()[1])
+        raise Unsupported(f"unexpected {kind}")
+
+    def _query(self, node: tuple) -> Query:
+        kind, value = node
+        if kind == "lexeme":
+            return _term("lex", value)
+        if kind == "phrase":
+            return Query.phrase_query(SCHEMA, "lex", value)
+        if kind == "not":
+            return Query.boolean_query([(Occur.Must, Query.all_query()), _HAS_TEXT,
+                                        (Occur.MustNot, self._query(value))])  # fmt: skip
+        if kind == "and":
+            clauses = [
+                (Occur.MustNot, self._query(part[1])) if part[0] == "not"
+                else (Occur.Must, self._query(part))
+                for part in value
+            ]  # fmt: skip
+            if all(occur == Occur.MustNot for occur, _ in clauses):
+                # Only exclusions match nothing in the index; in SQL, everything else.
+                clauses += [(Occur.Must, Query.all_query()), _HAS_TEXT]
+            return Query.boolean_query(clauses)
+        return _any([self._query(part) for part in value])
+
+
+def _words(node: tuple) -> list[tuple[int, str]]:
+    """A phrase operand's words at their offsets: plain words and phrases only (PostgreSQL's
+    phrase operator over `&`, `|` or `!` has semantics not translated here)."""
+    if node[0] == "lexeme":
+        return [(0, node[1])]
+    if node[0] == "phrase":
+        return node[1]
+    raise Unsupported("an operator inside a phrase")
+
+
+def _end(node: tuple) -> int:
+    return _words(node)[-1][0]
+
+
+def _shifted(words: list[tuple[int, str]], by: int) -> list[tuple[int, str]]:
+    return [(offset + by, word) for offset, word in words]
+
+
+def _tsqueries(texts: list[str]) -> list[str]:
+    """PostgreSQL's websearch_to_tsquery of each text, as tsquery text, in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery('english', t.x)::text "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS t(x, n) ORDER BY t.n",
+            [texts],
+        )
+        return [text for (text,) in cursor.fetchall()]
+
+
+def _matches_text(tsquery: str) -> Query:
+    """`search_vector @@ tsquery`: nothing for an empty tsquery (only stop words), as in SQL.
+
+    A posting without a search document matches no tsquery in SQL (NULL); here it has no
+    words, so only a negation could match it, and each negation excludes it itself. Kept out
+    of everything else: wrapping a phrase in an exclusion made the index check the phrase
+    on every posting holding its words (40 ms), where inside a conjunction it checks only
+    the postings the other filters leave."""
+    if not tsquery.strip():
+        return Query.empty_query()
+    return _TsQuery(tsquery).parse()
+
+
+def _skill(parsed: ParsedSearch, slug: str, tree: bool) -> Query:
+    """Postings tagged with the skill or one below it (`skill_ids && with_descendants`)."""
+    if tree:  # the generation's skill_tree was written with today's hierarchy
+        return _term("skill_tree", parsed.skills.by_slug[slug].id)
+    return _one_of("skills", parsed.skills.with_descendants(slug))
+
+
+def _text(value: str, parsed: ParsedSearch, tree: bool) -> _Text:
+    """postings.filters.text_condition as an index query."""
+    value = value.strip()
+    found, rest = skill_words(value, parsed.skills)
+    pieces = [value] if not found else ([rest] if rest else []) + [w.text for w in found]
+    tsqueries = dict(zip(pieces, _tsqueries(pieces), strict=True))
+    phrase = any(_PHRASE.search(tsquery) for tsquery in tsqueries.values())
+    if not found:
+        words = _matches_text(tsqueries[value])
+    else:
+        parts = [_matches_text(tsqueries[rest])] if rest else []
+        for word in found:
+            tagged = _skill(parsed, word.skill.slug, tree)
+            parts.append(_any([_matches_text(tsqueries[word.text]), tagged]))
+        words = _all(parts)
+    companies = parsed.filter.companies_named(value)
+    query = _any([words, _one_of("company", companies)]) if companies else words
+    return _Text(query, phrase)
+
+
+_PHRASE = re.compile(r"<(-|\d+)>")
+# A phrase matching at most this many postings is read once, as their ids (see _settled).
+SETTLE_AT_MOST = 20_000
+
+
+@dataclass(frozen=True)
+class _Text:
+    query: Query
+    phrase: bool  # holds a phrase, whose positions are checked posting by posting
+
+
+def _settled(searcher: tantivy.Searcher, text: _Text) -> Query:
+    """A text search with a phrase as the ids it matches, when they are few.
+
+    Checking a phrase means reading its words' positions in each posting that holds all of
+    them: cheap among the few postings the other filters leave, but a phrase of common
+    words that is itself rare ("office product": 540,000 postings hold both words, none
+    the phrase) costs 40 ms each time the index is asked, and a page asks up to a dozen
+    times (counts without each filter). Read once here; a set of ids is then free to
+    intersect. A phrase with many matches stays a query: the fixed sample or a selective
+    filter leads its intersections.
+    """
+    if not text.phrase:
+        return text.query
+    sample = _all([text.query, _term("sample", 1)])
+    if count(searcher, sample) * posting_models.SAMPLE_EVERY > 2 * SETTLE_AT_MOST:
+        return text.query
+    found = searcher.search(text.query, SETTLE_AT_MOST + 1, count=False, order_by_field="id")
+    if len(found.hits) > SETTLE_AT_MOST:
+        return text.query
+    ids = searcher.fast_field_values("id", [address for _, address in found.hits])
+    return _one_of("id", ids) if ids else Query.empty_query()
+
+
+# ---------------------------------------------------------------------------------------------
+# A whole search
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CompiledSearch:
+    """A validated search's filters as index queries, one per query-string parameter."""
+
+    parts: dict[str, Query]
+    now: int  # microseconds; what "visible" and "posted within" were measured against
+
+    def query(self, *, without: tuple[str, ...] = (), also: list[Query] = ()) -> Query:
+        """Visible postings meeting every filter but those named in `without`."""
+        visible = Query.range_query(
+            SCHEMA, "expires", tantivy.FieldType.Integer, self.now, None, include_lower=False
+        )
+        kept = [part for name, part in self.parts.items() if name not in without]
+        return _all([visible, *kept, *also])
+
+
+def compile_search(
+    parsed: ParsedSearch, *, tree_key: str = "", searcher: tantivy.Searcher | None = None
+) -> CompiledSearch:
+    """The filters of a validated search (postings.filters.PostingFilter's, parameter by
+    parameter) as index queries, for a generation written with the skill tree `tree_key`
+    (and, given its `searcher`, a rare phrase read once: _settled)."""
+    tree = tree_key == SkillTree.current(parsed.skills).key
+    cleaned = parsed.filter.form.cleaned_data
+    now = timezone.now()
+    parts: dict[str, Query] = {}
+    text = (cleaned.get("q") or "").strip()
+    if text:
+        found = _text(text, parsed, tree)
+        parts["q"] = _settled(searcher, found) if searcher is not None else found.query
+    if cleaned.get("skills"):
+        skills = [_skill(parsed, slug, tree) for slug in cleaned["skills"]]
+        parts["skills"] = _all(skills) if cleaned.get("match") == "all" else _any(skills)
+    for name in TEXT_FACETS:
+        if cleaned.get(name):
+            parts[name] = _one_of(name, cleaned[name])
+    if cleaned.get("country"):
+        country = cleaned["country"]
+        remote = _term("workplace", Workplace.REMOTE.value)
+        parts["country"] = _any([
+            _but_not(_term("country", country), remote),
+            _all([remote, _one_of("regions", remote_codes_for(country))]),
+        ])  # fmt: skip
+    location = (cleaned.get("location") or "").strip()
+    if location:
+        parts["location"] = _city(location)
+    if cleaned.get("visa"):
+        parts["visa"] = _term("visa", 1)
+    if cleaned.get("posted_within"):
+        since = now - timedelta(days=cleaned["posted_within"])
+        parts["posted_within"] = _at_least("published", micros(since))
+    if cleaned.get("company"):
+        company = Company.objects.filter(slug=cleaned["company"]).values_list("id", flat=True)
+        parts["company"] = _one_of("company", list(company[:1]))
+    if cleaned.get("salary_min") is not None:
+        parts["salary_min"] = _at_least("pay", math.ceil(cleaned["salary_min"]))
+    return CompiledSearch(parts, micros(now))
+
+
+def _city(value: str) -> Query:
+    """`city iexact` for a short name, `city icontains` for a longer one."""
+    upper = value.upper()
+    if len(value) < _SHORTEST_CITY_PART:
+        return _term("city", upper)
+    escaped = "".join(f"\\{c}" if c in _REGEX_SPECIAL else c for c in upper)
+    return Query.regex_query(SCHEMA, "city", f".*{escaped}.*")
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers
+# ---------------------------------------------------------------------------------------------
+
+
+def count(searcher: tantivy.Searcher, query: Query) -> int:
+    """How many postings match: by aggregation, which scores nothing (a search's count
+    ranks every match by relevance on the way, which costs several times more)."""
+    return tallied(searcher, query, []).total
+
+
+@dataclass
+class Tally:
+    total: int
+    terms: dict[str, dict]  # field -> value -> matches
+    since: dict[str, int]  # name -> matches published at or after its time
+
+
+def tallied(
+    searcher: tantivy.Searcher,
+    query: Query,
+    names: list[str],
+    since: dict[str, int] | None = None,
+    *,
+    size: int = 100,
+) -> Tally:
+    """In one pass over the matches: how many there are, how many have each value of each
+    field in `names` (up to `size` values, every one for the page's fields), and how many
+    were published at or after each of `since` (name: microseconds).
+
+    The publication times are counted in disjoint bands between consecutive times (the
+    aggregation allows no overlap), then summed from the newest band down."""
+    spec: dict = {"n": {"value_count": {"field": "id"}}}
+    for name in names:
+        spec[name] = {"terms": {"field": name, "size": size, "segment_size": size * 4}}
+    order = sorted(since or {}, key=(since or {}).get, reverse=True)  # the latest first
+    if order:
+        ranges, upper = [], None
+        for name in order:
+            band = {"key": name, "from": float(since[name])}
+            if upper is not None:
+                band["to"] = float(upper)
+            ranges.append(band)
+            upper = since[name]
+        spec["since"] = {"range": {"field": "published", "ranges": ranges}}
+    found = searcher.aggregate(query, spec)
+    terms = {
+        name: {bucket["key"]: bucket["doc_count"] for bucket in found[name]["buckets"]}
+        for name in names
+    }
+    counts: dict[str, int] = {}
+    if order:
+        buckets = found["since"]["buckets"]
+        pairs = buckets.items() if isinstance(buckets, dict) else ((b["key"], b) for b in buckets)
+        bands = {key: bucket["doc_count"] for key, bucket in pairs}
+        total = 0
+        for name in order:
+            total += bands.get(name, 0)
+            counts[name] = total
+    return Tally(int(found["n"]["value"] or 0), terms, counts)
+
+
+def ordered_ids(
+    searcher: tantivy.Searcher,
+    query: Query,
+    key: str,
+    offset: int,
+    limit: int,
+    *,
+    descending: bool = True,
+) -> list[int]:
+    """Ids of the matches ranked offset .. offset + limit - 1 by `key` then id, both
+    descending (the page's `-published_at, -id` and the pay order) or both ascending.
+
+    The index orders equal keys arbitrarily, so a run of equal keys that crosses the
+    window's edge is read whole and placed by id (pay_order is unique: only dates tie).
+    """
+    start = max(0, offset - 1)
+    order = tantivy.Order.Desc if descending else tantivy.Order.Asc
+    hits = searcher.search(
+        query, limit + 1 + offset - start, offset=start, count=False,
+        order_by_field=key, order=order,
+    ).hits  # fmt: skip
+    if not hits:
+        return []
+    keys = [value for value, _ in hits]
+    ids = searcher.fast_field_values("id", [address for _, address in hits])
+    ranked = {start + i: (keys[i], ids[i]) for i in range(len(hits))}
+    edges = set()
+    for inside, outside in ((offset, offset - 1), (offset + limit - 1, offset + limit)):
+        if inside in ranked and outside in ranked and ranked[inside][0] == ranked[outside][0]:
+            edges.add(ranked[inside][0])
+    for value in edges:
+        exact = Query.range_query(SCHEMA, key, tantivy.FieldType.Integer, value, value)
+        beyond = (
+            _at_least(key, value + 1)
+            if descending
+            else Query.range_query(SCHEMA, key, tantivy.FieldType.Integer, None, value - 1)
+        )
+        before = count(searcher, _all([query, beyond]))
+        found = searcher.search(_all([query, exact]), 10_000, count=False, order_by_field="id").hits
+        group = sorted(searcher.fast_field_values("id", [a for _, a in found]), reverse=descending)
+        for i, pk in enumerate(group):
+            ranked[before + i] = (value, pk)
+    window = [ranked[r] for r in range(offset, offset + limit) if r in ranked]
+    window.sort(reverse=descending)
+    return [pk for _, pk in window]
+
+
+def without_pay(query: Query) -> Query:
+    return _but_not(query, Query.exists_query("pay"))
+
+
+def all_of(parts: list[Query]) -> Query:
+    return _all(parts)
+
+
+# A date range holding at most this many postings is read from the index's terms.
+INVERTED_RANGE_AT_MOST = 20_000
+
+
+def bounded_ids(
+    searcher: tantivy.Searcher,
+    query: Query,
+    key: str,
+    offset: int,
+    limit: int,
+    *,
+    sampled: int | None = None,
+) -> list[int]:
+    """ordered_ids (descending), reading only the matches a sampled key value bounds.
+
+    Ordering visits every match, which for a broad search is hundreds of thousands. The
+    fixed sample gives a value of the key that the ranks asked for very probably all reach
+    (postings.models.sample_rank); when the range beyond it holds too few, every match is
+    ordered after all. `sampled`: the matches in the sample, when already counted.
+    """
+    rank = posting_models.sample_rank(offset + limit)
+    sample = _all([query, _term("sample", 1)])
+    if sampled is None or sampled >= rank:
+        # The sampled match at that rank, and how many there are, in one pass.
+        found = searcher.search(
+            sample, rank, count=True, order_by_field=key, order=tantivy.Order.Desc
+        )
+        sampled = found.count
+    if sampled >= rank:
+        cutoff = found.hits[rank - 1][0]
+        # How many postings, matching or not, are that new: few for a broad search, and
+        # then read from the date's terms the range leads the intersection; many for a
+        # narrow one, where a column scan checked per match is cheaper than reading them.
+        postings_beyond = rank * searcher.num_docs / sampled
+        beyond = Query.range_query(
+            SCHEMA, key, tantivy.FieldType.Integer, cutoff, None,
+            use_inverted_index=key == "published" and postings_beyond <= INVERTED_RANGE_AT_MOST,
+        )  # fmt: skip
+        ids = ordered_ids(searcher, _all([query, beyond]), key, offset, limit)
+        if len(ids) == limit:
+            return ids
+    return ordered_ids(searcher, query, key, offset, limit)
+
+
+def term_query_sample() -> Query:
+    """The fixed 1% sample (postings.models.SAMPLE_EVERY) the page's estimates come from."""
+    return _term("sample", 1)
+
+
+def published_before(at: int) -> Query:
+    return Query.range_query(SCHEMA, "published", tantivy.FieldType.Integer, None, at - 1)
+
+
+def published_after(at: int) -> Query:
+    return _at_least("published", at + 1)
+
+
+def ids_at_most(searcher: tantivy.Searcher, query: Query, at_most: int) -> list[int] | None:
+    """The ids of every match when there are at most `at_most`, else None. The fixed
+    sample says first, in a millisecond, whether there are surely far more."""
+    sampled = count(searcher, _all([query, _term("sample", 1)]))
+    if sampled * posting_models.SAMPLE_EVERY > 2 * at_most:
+        return None
+    ids = ids_of(searcher, query, at_most + 1)
+    return ids if len(ids) <= at_most else None
+
+
+def ids_of(searcher: tantivy.Searcher, query: Query, limit: int) -> list[int]:
+    """The ids of up to `limit` matches (in no particular order)."""
+    hits = searcher.search(query, limit, count=False, order_by_field="id").hits
+    return searcher.fast_field_values("id", [address for _, address in hits])
+
+
+def with_ids(query: Query, ids: list[int]) -> Query:
+    """The matches of `query` among these postings."""
+    return _all([query, _one_of("id", ids)])

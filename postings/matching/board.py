@@ -1,0 +1,307 @@
+"""The skill-match board: every published posting's skills as arrays, so that a seeker's
+skills score every role in one pass (postings.matching.ranking).
+
+Scoring a million roles one by one in Python takes seconds, and no index can skip the roles
+that score low without reading most of them (a common skill is on half the board). As
+arrays, a profile's score of every role is one weighted count over the entries of the
+skills it covers: some 20 ms at a million roles.
+
+A generation (postings.engine.generations) under settings.MATCH_BOARD_DIR, its rows
+in publication order, oldest first (published_at, then id: the page's order, so a later row
+is the newer role):
+
+- `ids`, `published`, `expires`: one value per row (times in microseconds; NEVER for a role
+  that does not expire);
+- `skill_ptr`, `entry_rows`, `entry_skills`, `entry_preferred`: the (role, skill) entries
+  grouped by skill: skill s's entries are skill_ptr[s] to skill_ptr[s + 1], their rows
+  ascending, each marked nice-to-have or not (scoring every role: a skill's roles);
+- `row_ptr`, `row_skills`, `row_preferred`: the same entries grouped by row (row r's are
+  row_ptr[r] to row_ptr[r + 1]), for questions about a few thousand roles (skills to learn).
+
+What the entries weigh depends on the taxonomy (which skills are soft or still active), so
+each process works the weights out when it opens a generation, and again when the taxonomy
+changes; the files hold only what the postings say.
+
+The worker rebuilds the board (`board_sync`, every two minutes by beat) when the change
+feed shows a change since its position; web processes map the files read-only and share
+them through the page cache. So a role published a moment ago reaches /match/ within a few
+minutes, and a role closed meanwhile is left out when the page reads its rows through
+visible().
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+
+from postings.engine import generations
+from postings.engine.generations import Busy, Generations
+from postings.matching.profiles import skill_weights
+from postings.matching.score import PREFERRED, REQUIRED
+from postings.models import Status
+from skills.services import SkillIndex, skill_index
+
+NEVER = 2**63 - 1
+_ARRAYS = (
+    "ids", "published", "expires", "skill_ptr", "entry_rows", "entry_skills", "entry_preferred",
+    "row_ptr", "row_skills", "row_preferred",
+)  # fmt: skip
+_MICROS = "(extract(epoch FROM {}) * 1000000)::bigint"
+_PUBLISHED = (
+    f"FROM postings_posting AS p WHERE p.status = '{Status.PUBLISHED}' "
+    "ORDER BY p.published_at, p.id"
+)
+_ROWS = (
+    f"SELECT p.id, {_MICROS.format('p.published_at')}, "
+    f"coalesce({_MICROS.format('p.expires_at')}, {NEVER}), "
+    "coalesce(cardinality(p.skill_ids), 0), coalesce(cardinality(p.preferred_skill_ids), 0) "
+    f"{_PUBLISHED}"
+)
+# Each row's skills, then its nice-to-have ones (a part of them), in the rows' order.
+_SKILLS = f"SELECT array_to_string(p.skill_ids, ' ') {_PUBLISHED}"
+_PREFERRED = f"SELECT array_to_string(p.preferred_skill_ids, ' ') {_PUBLISHED}"
+
+_files = Generations(lambda: Path(settings.MATCH_BOARD_DIR))
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing (the worker; a request only when there is no board at all)
+# ---------------------------------------------------------------------------------------------
+
+
+def board_rebuild() -> int:
+    """Write a new generation from every published posting and serve it; the rows written."""
+    with _files.writing():
+        return _rebuild()
+
+
+def board_sync(*, wait: bool = False) -> int:
+    """Rebuild the board if there is none or the change feed shows a change since its
+    position; the rows written (0 when it was up to date or another process is at it)."""
+    try:
+        with _files.writing(wait=wait):
+            current = _files.current()
+            if (
+                current is not None
+                and not generations.out_of_date(current)
+                and not generations.changed_since(generations.position(current))
+            ):
+                return 0
+            return _rebuild()
+    except Busy:
+        return 0
+
+
+def _rebuild() -> int:
+    generation = _files.new()
+    with generations.snapshot():
+        position = generations.snapshot_position()
+        rows = _copied(_ROWS).reshape(-1, 5)
+        skills = _copied(_SKILLS)
+        preferred = _copied(_PREFERRED)
+    ids, published, expires, counts, preferred_counts = (
+        np.ascontiguousarray(rows[:, i]) for i in range(5)
+    )
+    numbered = np.arange(len(ids), dtype=np.int64)
+    entry_rows = np.repeat(numbered, counts)
+    span = int(skills.max()) + 2 if len(skills) else 2
+    # An entry is nice to have when its (row, skill) is among the rows' preferred ones.
+    is_preferred = np.isin(
+        entry_rows * span + skills, np.repeat(numbered, preferred_counts) * span + preferred
+    )
+    order = np.argsort(skills, kind="stable")  # by skill; rows stay ascending within one
+    skill_ptr = np.zeros(span, dtype=np.int64)
+    np.cumsum(np.bincount(skills, minlength=span - 1), out=skill_ptr[1:])
+    row_ptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(counts, out=row_ptr[1:])
+    arrays = {
+        "row_ptr": row_ptr,
+        "row_skills": skills.astype(np.int32),
+        "row_preferred": is_preferred,
+        "ids": ids,
+        "published": published,
+        "expires": expires,
+        "skill_ptr": skill_ptr,
+        "entry_rows": entry_rows[order].astype(np.int32),
+        "entry_skills": skills[order].astype(np.int32),
+        "entry_preferred": is_preferred[order],
+    }
+    skills_now = skill_index()
+    arrays |= _weigh(arrays, skills_now)
+    for name, values in arrays.items():
+        np.save(generation / f"{name}.npy", values)
+    (generation / _WEIGHED_FOR).write_text(str(skills_now.version))
+    generations.save_position(generation, position)
+    _files.serve(generation)
+    return len(ids)
+
+
+def _copied(select: str) -> np.ndarray:
+    """A query's whitespace-separated integers, read by COPY (a million rows' worth of
+    Python tuples would cost more than the query)."""
+    text = io.StringIO()
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY ({select}) TO STDOUT", text)
+    return np.fromstring(text.getvalue(), dtype=np.int64, sep=" ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Board:
+    """A generation's arrays (mapped) with the weights of one taxonomy version."""
+
+    path: Path
+    taxonomy: str
+    ids: np.ndarray
+    published: np.ndarray
+    expires: np.ndarray
+    skill_ptr: np.ndarray
+    entry_rows: np.ndarray
+    entry_skills: np.ndarray
+    row_ptr: np.ndarray
+    row_skills: np.ndarray
+    row_preferred: np.ndarray
+    # Each skill's weight as a required one (0: not an active skill).
+    base_weights: np.ndarray
+    # What each entry weighs in its role's score (postings.matching.score.skill_weight;
+    # 0 for a skill no longer active), and each row's total: the score's denominator.
+    entry_weights: np.ndarray
+    totals: np.ndarray
+    # Each row's required skills (weight REQUIRED), for "fits well".
+    required: np.ndarray
+    id_order: np.ndarray  # the rows by posting id
+    # The skills above each skill: skill s's are flat[ptr[s]:ptr[s + 1]].
+    ancestors: tuple[np.ndarray, np.ndarray]
+
+    def entries(self, skill_ids) -> tuple[np.ndarray, np.ndarray]:
+        """The rows and weights of the entries of these skills (one array each)."""
+        ptr, top = self.skill_ptr, len(self.skill_ptr) - 1
+        spans = [(ptr[s], ptr[s + 1]) for s in skill_ids if 0 <= s < top]
+        if not spans:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int8)
+        rows = np.concatenate([self.entry_rows[a:b] for a, b in spans])
+        weights = np.concatenate([self.entry_weights[a:b] for a, b in spans])
+        return rows, weights
+
+    def row_entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The entries of these rows: (index into `rows` of each, skill, weight)."""
+        owner, at = spans(self.row_ptr[rows], self.row_ptr[rows + 1])
+        skills = self.row_skills[at]
+        weights = self.base_weights[skills]
+        weights = np.where(self.row_preferred[at] & (weights == REQUIRED), PREFERRED, weights)
+        return owner, skills, weights
+
+    def mask(self, skill_ids) -> np.ndarray:
+        """A skill-indexed mask of these skills."""
+        marked = np.zeros(len(self.skill_ptr), dtype=bool)
+        marked[[s for s in skill_ids if 0 <= s < len(marked)]] = True
+        return marked
+
+    def visible(self, now_micros: int) -> np.ndarray:
+        """Rows public at that time: published by then and not expired (as visible())."""
+        return (self.published <= now_micros) & (self.expires > now_micros)
+
+    def rows_of(self, posting_ids) -> np.ndarray:
+        """The rows of those of these postings on the board (in no particular order)."""
+        wanted = np.unique(np.asarray(list(posting_ids), dtype=np.int64))
+        if not len(self.ids) or not len(wanted):
+            return np.zeros(0, dtype=np.int64)
+        order = self.id_order
+        rows = order[np.searchsorted(self.ids, wanted, sorter=order).clip(max=len(order) - 1)]
+        return rows[self.ids[rows] == wanted]
+
+
+def spans(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the slices starts[i]:ends[i] of one array, all in one: (i of each
+    position, the position)."""
+    sizes = ends - starts
+    owner = np.repeat(np.arange(len(starts)), sizes)
+    return owner, starts[owner] + np.arange(len(owner)) - (np.cumsum(sizes) - sizes)[owner]
+
+
+_opened: Board | None = None
+
+
+def board(skills: SkillIndex) -> Board:
+    """The board being served, with the weights of `skills`; built here when there is none
+    yet (a fresh install before the worker's first run)."""
+    global _opened
+    path = _files.current()
+    if path is None:
+        board_sync(wait=True)
+        path = _files.current()
+    if _opened is None or _opened.path != path or _opened.taxonomy != skills.version:
+        _opened = _open(path, skills)
+    return _opened
+
+
+_WEIGHED = ("base_weights", "entry_weights", "totals", "required", "id_order",
+            "ancestor_ptr", "ancestor_flat")  # fmt: skip
+_WEIGHED_FOR = "weighed-for"  # the taxonomy version the weighed arrays were made with
+
+
+def _open(path: Path, skills: SkillIndex) -> Board:
+    arrays = _mapped(path, _ARRAYS)
+    try:
+        weighed_for = (path / _WEIGHED_FOR).read_text()
+    except OSError:
+        weighed_for = None
+    # As the build left them, or (the taxonomy changed since) weighed by this process.
+    fresh = weighed_for == str(skills.version)
+    weighed = _mapped(path, _WEIGHED) if fresh else _weigh(arrays, skills)
+    return Board(
+        path=path,
+        taxonomy=skills.version,
+        **{name: arrays[name] for name in _ARRAYS if name != "entry_preferred"},
+        **{name: weighed[name] for name in ("base_weights", "entry_weights", "totals", "required")},
+        id_order=weighed["id_order"],
+        ancestors=(weighed["ancestor_ptr"], weighed["ancestor_flat"]),
+    )
+
+
+def _mapped(path: Path, names) -> dict[str, np.ndarray]:
+    # Seen as plain arrays: a memmap's every slice is a memmap, at some cost per slice.
+    return {name: np.load(path / f"{name}.npy", mmap_mode="r").view(np.ndarray) for name in names}
+
+
+def _weigh(arrays: dict[str, np.ndarray], skills: SkillIndex) -> dict[str, np.ndarray]:
+    """What the entries weigh with this taxonomy (which skills are soft, which active)."""
+    skill_ptr, rows, size = arrays["skill_ptr"], arrays["entry_rows"], len(arrays["ids"])
+    base = np.zeros(len(skill_ptr), dtype=np.int8)  # as a required skill; 0: not active
+    for skill, weight in skill_weights(skills).items():
+        if skill < len(base):
+            base[skill] = weight
+    weights = np.repeat(base[: len(skill_ptr) - 1], np.diff(skill_ptr))
+    weights = np.where(arrays["entry_preferred"] & (weights == REQUIRED), PREFERRED, weights)
+    ancestor_ptr, ancestor_flat = _ancestors(skills, len(skill_ptr))
+    return {
+        "base_weights": base,
+        "entry_weights": weights.astype(np.int8),
+        "totals": np.bincount(rows, weights=weights, minlength=size),
+        "required": np.bincount(rows, weights=weights == REQUIRED, minlength=size),
+        "id_order": np.argsort(arrays["ids"]),
+        "ancestor_ptr": ancestor_ptr,
+        "ancestor_flat": ancestor_flat,
+    }
+
+
+def _ancestors(skills: SkillIndex, span: int) -> tuple[np.ndarray, np.ndarray]:
+    above = [
+        sorted(a for a in skills.with_ancestors([skill]) if a != skill and a < span)
+        if skill in skills.by_id
+        else []
+        for skill in range(span)
+    ]
+    ptr = np.zeros(span + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in above], out=ptr[1:])
+    flat = np.fromiter((a for group in above for a in group), dtype=np.int64)
+    return ptr, flat
