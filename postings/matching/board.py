@@ -147,7 +147,10 @@ def _copied(select: str) -> np.ndarray:
     text = io.StringIO()
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(f"COPY ({select}) TO STDOUT", text)
-    return np.fromstring(text.getvalue(), dtype=np.int64, sep=" ")
+    values = text.getvalue()
+    if not values.strip():  # no integer at all: fromstring would read one 0 out of blanks
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(values, dtype=np.int64, sep=" ")
 
 
 # ---------------------------------------------------------------------------------------------

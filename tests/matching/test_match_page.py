@@ -312,3 +312,15 @@ def _id(slug: str) -> int:
     from skills.models import Skill
 
     return Skill.objects.get(slug=slug).pk
+
+
+def test_a_board_of_roles_not_tagged_yet_is_built_and_matches_none(client, taxonomy):
+    # make run builds the board right after loading the demo, before the worker tags it
+    from postings.matching.board import board_rebuild
+
+    PostingFactory.create_batch(3, description="Python and PyTorch.")
+
+    assert board_rebuild() == 3
+    response = client.get(MATCH, {"have": ["python"]})
+    assert response.status_code == 200
+    assert _titles(response.content.decode()) == []
