@@ -287,7 +287,7 @@ CELERY_BEAT_SCHEDULE = {
     # The search index follows the postings that changed (postings.engine.index).
     "sync-search-index": {"task": "postings.tasks.sync_search_index", "schedule": 3.0},
     # The skill-match board is rebuilt when postings changed (postings.matching.board).
-    "sync-match-board": {"task": "postings.tasks.sync_match_board", "schedule": 120.0},
+    "sync-match-board": {"task": "postings.tasks.sync_match_board", "schedule": 20.0},
     "purge-search-changes": {
         "task": "postings.tasks.purge_search_changes",
         "schedule": crontab(hour=4, minute=41),

@@ -48,8 +48,9 @@ def sync_search_index() -> int:
 
 @shared_task(ignore_result=True)
 def sync_match_board() -> int:
-    """Rebuild the skill-match board when postings changed since it was built (every
-    BOARD_EVERY seconds by beat; a no-op without changes)."""
+    """Rebuild the skill-match board when postings changed since it was built (asked every
+    20 s by beat; a no-op without changes, and for a large board more than once in
+    postings.matching.board.REBUILD_EVERY seconds)."""
     return board_sync()
 
 

@@ -18,20 +18,21 @@ is the newer role):
 - `row_ptr`, `row_skills`, `row_preferred`: the same entries grouped by row (row r's are
   row_ptr[r] to row_ptr[r + 1]), for questions about a few thousand roles (skills to learn).
 
-What the entries weigh depends on the taxonomy (which skills are soft or still active), so
-each process works the weights out when it opens a generation, and again when the taxonomy
-changes; the files hold only what the postings say.
+What the entries weigh depends on the taxonomy (which skills are soft or still active): the
+build weighs them with the taxonomy of its time and saves that too; a process that finds the
+taxonomy changed since weighs them again for itself.
 
-The worker rebuilds the board (`board_sync`, every two minutes by beat) when the change
-feed shows a change since its position; web processes map the files read-only and share
-them through the page cache. So a role published a moment ago reaches /match/ within a few
-minutes, and a role closed meanwhile is left out when the page reads its rows through
-visible().
+The worker rebuilds the board (`board_sync`, asked every 20 s by beat) when the change feed
+shows a change since its position; a large board at most every REBUILD_EVERY seconds. Web
+processes map the files read-only and share them through the page cache. So a role published
+a moment ago reaches /match/ within 20 s on a small board and 2 minutes on a large one, and a
+role closed meanwhile is left out when the page reads its rows through visible().
 """
 
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,10 @@ from postings.models import Status
 from skills.services import SkillIndex, skill_index
 
 NEVER = 2**63 - 1
+# A board this small is rebuilt whenever postings changed (beat asks every 20 s); a larger
+# one at most every REBUILD_EVERY seconds (about 10 s of the worker's time at a million).
+QUICK_ROWS = 50_000
+REBUILD_EVERY = 120
 _ARRAYS = (
     "ids", "published", "expires", "skill_ptr", "entry_rows", "entry_skills", "entry_preferred",
     "row_ptr", "row_skills", "row_preferred",
@@ -81,20 +86,33 @@ def board_rebuild() -> int:
 
 
 def board_sync(*, wait: bool = False) -> int:
-    """Rebuild the board if there is none or the change feed shows a change since its
-    position; the rows written (0 when it was up to date or another process is at it)."""
+    """Rebuild the board if there is none, or if the change feed shows a change since its
+    position and the board is small (a rebuild of fewer than QUICK_ROWS roles takes under a
+    second) or REBUILD_EVERY seconds old; the rows written (0 when it was left as it is or
+    another process is at it)."""
     try:
         with _files.writing(wait=wait):
             current = _files.current()
-            if (
-                current is not None
-                and not generations.out_of_date(current)
-                and not generations.changed_since(generations.position(current))
-            ):
-                return 0
+            if current is not None and not generations.out_of_date(current):
+                if not generations.changed_since(generations.position(current)):
+                    return 0
+                if _rows(current) >= QUICK_ROWS and _age(current) < REBUILD_EVERY:
+                    return 0
             return _rebuild()
     except Busy:
         return 0
+
+
+def _rows(generation: Path) -> int:
+    try:
+        return len(np.load(generation / "ids.npy", mmap_mode="r"))
+    except (OSError, ValueError):
+        return 0
+
+
+def _age(generation: Path) -> float:
+    """Seconds since the generation was written (its position, saved last)."""
+    return time.time() - (generation / "position").stat().st_mtime
 
 
 def _rebuild() -> int:

@@ -1,0 +1,41 @@
+"""The skill-match board follows the postings: rebuilt by the worker's sync when the change
+feed moved, at once while it is small, at most every REBUILD_EVERY seconds when large."""
+
+from __future__ import annotations
+
+import pytest
+
+from postings.matching import board as match_board
+from postings.matching.board import board_sync
+from postings.tagging.services import postings_tag
+from tests.factories import PostingFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _published(n: int) -> list:
+    made = PostingFactory.create_batch(n, description="Python and PyTorch.")
+    postings_tag(posting_ids=[p.pk for p in made])
+    return made
+
+
+def test_a_small_board_is_rebuilt_when_postings_changed_and_only_then(taxonomy):
+    _published(2)
+    assert board_sync() == 2  # none yet: built
+    assert board_sync() == 0  # nothing changed since
+
+    _published(1)
+
+    assert board_sync() == 3
+
+
+def test_a_large_board_waits_its_time_between_rebuilds(taxonomy, monkeypatch):
+    monkeypatch.setattr(match_board, "QUICK_ROWS", 1)
+    _published(2)
+    assert board_sync() == 2
+    _published(1)
+
+    assert board_sync() == 0  # changed, but rebuilt a moment ago
+
+    monkeypatch.setattr(match_board, "REBUILD_EVERY", 0)
+    assert board_sync() == 3
