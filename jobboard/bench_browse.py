@@ -453,17 +453,21 @@ def _match_query(have: list[str], search) -> str:
 
 
 def _match_parts(env: dict[str, str], vocab, figures: dict) -> None:
-    """/match/ through gunicorn. One client: PROFILES 12-skill profiles under each of
-    MATCH_FILTERS (after one warm-up page), then SEARCHES profiles each with a random search's
-    filters (jobboard.search_queries: every filter of the page, text included). Then CLIENTS
-    clients sending random profiles with random filters (or none) for SECONDS."""
+    """/match/ through gunicorn. One client (after 50 warm-up pages, as the searches have):
+    PROFILES 12-skill profiles under each of MATCH_FILTERS, then SEARCHES profiles each with
+    a random search's filters (jobboard.search_queries: every filter of the page, text
+    included). Then CLIENTS clients sending random profiles with random filters (or none)
+    for SECONDS."""
     from jobboard.search_queries import endless_searches
 
     profiles = match_profiles(PROFILES, seed=SEED)
     server = _Gunicorn(env)
     try:
         if "match" in PARTS:
-            _fetch(server.port, _match_query(profiles[0], []))
+            # As the searches' part: a warm-up over every worker first (other profiles).
+            warm = endless_searches(vocab, seed=WARMUP_SEED)
+            for have in match_profiles(50, seed=WARMUP_SEED):
+                _fetch(server.port, _match_query(have, next(warm)))
             for name, filters in MATCH_FILTERS.items():
                 timed, errors = [], []
                 for have in profiles:

@@ -1049,6 +1049,17 @@ def search_ids(parsed: ParsedSearch, *, at_most: int) -> list[int] | None:
     return ids if len(ids) <= at_most else None
 
 
+def search_sample_ids(parsed: ParsedSearch) -> list[int]:
+    """The ids of the postings of the fixed 1% sample (postings.models.SAMPLE_EVERY) that this
+    validated search finds: what estimates over its results are taken from."""
+    found = _engine(parsed)
+    if found is not None:
+        searcher, compiled = found
+        query = engine.all_of([compiled.query(), engine.term_query_sample()])
+        return engine.ids_of(searcher, query, max(searcher.num_docs, 1))
+    return list(parsed.filter.qs.in_sample().values_list("id", flat=True))
+
+
 def search_among(parsed: ParsedSearch, ids: list[int]) -> set[int]:
     """Those of these postings that this validated search finds."""
     found = _engine(parsed)

@@ -26,7 +26,7 @@ from postings.matching.board import Board, spans
 from postings.matching.ranking import FEW, Ranking, rank
 from postings.matching.score import REQUIRED, Profile, fit_need, fits
 from postings.models import SAMPLE_EVERY
-from postings.search import is_filtered, search_among, search_ids
+from postings.search import is_filtered, search_among, search_ids, search_sample_ids
 from skills.services import SkillIndex, SkillRef
 
 SUGGESTIONS = 5
@@ -56,9 +56,11 @@ def _counted_rows(board: Board, parsed: ParsedSearch) -> tuple[np.ndarray, bool]
             return rows[visible[rows]], False
     elif np.count_nonzero(visible) <= FEW:
         return np.flatnonzero(visible), False
-    rows = np.flatnonzero(visible & (board.ids % SAMPLE_EVERY == 0))
-    if is_filtered(parsed.params) and len(rows):
-        rows = _found(board, parsed, rows)
+    if is_filtered(parsed.params):
+        rows = board.rows_of(search_sample_ids(parsed))
+        rows = rows[visible[rows]]
+    else:
+        rows = np.flatnonzero(visible & (board.ids % SAMPLE_EVERY == 0))
     return rows, True
 
 

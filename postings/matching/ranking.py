@@ -119,16 +119,18 @@ def _passing(
     best FIRST_ASKED * wanted, then 4 times as many, for ASK_ROUNDS rounds (each row asked
     once). None when too few of them passed: the search's roles do not lie among the best
     (its filters go against the seeker's skills), and listing them all is then cheaper."""
+    # The best of all the rounds at once (one partition of the candidates), asked a round's
+    # more at a time.
+    ordered = _best(rows, row_scores, FIRST_ASKED * wanted * 4 ** (ASK_ROUNDS - 1))
     asked, passing = 0, []
     size = FIRST_ASKED * wanted
     for _ in range(ASK_ROUNDS):
-        best = _best(rows, row_scores, size)
-        fresh = best[asked:]
+        fresh = ordered[asked:size]
         if len(fresh):
             found = search_among(parsed, board.ids[fresh].tolist())
             passing.append(fresh[np.isin(board.ids[fresh], np.fromiter(found, dtype=np.int64))])
-            asked = len(best)
-        if sum(map(len, passing)) >= wanted or len(best) < size:
-            return np.concatenate(passing)[:wanted] if passing else best[:0], asked
+            asked += len(fresh)
+        if sum(map(len, passing)) >= wanted or asked == len(rows):  # enough, or every one
+            return np.concatenate(passing)[:wanted] if passing else ordered[:0], asked
         size *= 4
     return None, asked

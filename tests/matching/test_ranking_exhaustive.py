@@ -157,12 +157,15 @@ def test_ranking_and_learning_equal_checking_every_role_in_plain_python(board, m
         profile = profile_of(refs, index)
 
         expected = [(score, pk) for score, _, pk in _reference(board, have, skills, filters)]
-        # Both ways: the filters' roles listed whole, and asked about best first.
-        for few in (ranking_module.FEW, 0):
+        # Every way: the filters' roles listed whole; asked about best first; asked about
+        # for one round of as many as wanted, then (too few passed) listed whole after all.
+        for few, rounds in ((ranking_module.FEW, 3), (0, 3), (0, 1)):
             monkeypatch.setattr(ranking_module, "FEW", few)
+            monkeypatch.setattr(ranking_module, "ASK_ROUNDS", rounds)
+            monkeypatch.setattr(ranking_module, "FIRST_ASKED", 8 if rounds == 3 else 1)
             ranking = rank(scores, profile, parsed, wanted=FIRST)
             got = [(s.score, s.posting_id) for s in ranking.ranked]
-            assert got == expected[:FIRST], (n, few, [ref.slug for ref in refs], filters)
+            assert got == expected[:FIRST], (n, few, rounds, [ref.slug for ref in refs], filters)
         compared += len(got)
 
         if n % 4:
