@@ -337,6 +337,13 @@ class EmbeddedRedis:
             raise ServiceError(f"Redis did not start:\n{result.stderr}{result.stdout}")
         self._portfile.write_text(str(port))
         _wait_for_port(port, 15, "Redis", log)
+        # Redis writes its pid file after it starts listening: until then running_port()
+        # says it is not running (make run then left out the watchdog that restarts it).
+        deadline = time.monotonic() + 15
+        while self.running_port() != port:
+            if time.monotonic() > deadline:
+                raise ServiceError(f"Redis wrote no pid file in {self._pidfile}.")
+            time.sleep(0.02)
         self.started_here = True
         return port
 
