@@ -23,10 +23,10 @@ from postings.engine.index import micros
 from postings.filters import ParsedSearch
 from postings.market.pay import SkillPremium, skill_premiums_by_slug
 from postings.matching.board import Board, spans
-from postings.matching.ranking import FEW, Ranking, rank
+from postings.matching.ranking import FEW, Ranking, found_rows, rank
 from postings.matching.score import REQUIRED, Profile, fit_need, fits
 from postings.models import SAMPLE_EVERY
-from postings.search import is_filtered, search_among, search_ids, search_sample_ids
+from postings.search import is_filtered, search_ids, search_sample_ids
 from skills.services import SkillIndex, SkillRef
 
 SUGGESTIONS = 5
@@ -139,11 +139,5 @@ def opened_roles(
     opened = asks[~fits(now, asked) & fits(later, asked)]
     opened = opened[board.visible(micros(timezone.now()))[opened]]
     if is_filtered(parsed.params) and len(opened):
-        opened = _found(board, parsed, opened)
+        opened = found_rows(board, parsed, opened)
     return rank(board, learned, None, wanted=wanted, rows=opened), len(opened)
-
-
-def _found(board: Board, parsed: ParsedSearch, rows: np.ndarray) -> np.ndarray:
-    """Those of `rows` the search finds."""
-    found = search_among(parsed, [int(pk) for pk in board.ids[rows]])
-    return rows[np.isin(board.ids[rows], np.fromiter(found, dtype=np.int64))]

@@ -127,10 +127,15 @@ def _passing(
     for _ in range(ASK_ROUNDS):
         fresh = ordered[asked:size]
         if len(fresh):
-            found = search_among(parsed, board.ids[fresh].tolist())
-            passing.append(fresh[np.isin(board.ids[fresh], np.fromiter(found, dtype=np.int64))])
+            passing.append(found_rows(board, parsed, fresh))
             asked += len(fresh)
         if sum(map(len, passing)) >= wanted or asked == len(rows):  # enough, or every one
             return np.concatenate(passing)[:wanted] if passing else ordered[:0], asked
         size *= 4
     return None, asked
+
+
+def found_rows(board: Board, parsed: ParsedSearch, rows: np.ndarray) -> np.ndarray:
+    """Those of `rows` the search finds, in their order."""
+    found = search_among(parsed, board.ids[rows].tolist())
+    return rows[np.isin(board.ids[rows], np.fromiter(found, dtype=np.int64))]
