@@ -982,27 +982,6 @@ def _known_words(skills: SkillIndex) -> _KnownWords:
     return _known
 
 
-def similar_roles(posting: Posting, *, limit: int = 5) -> list[Posting]:
-    """PostingQuerySet.similar_to's choice, its ids kept SIMILAR_TTL seconds per posting,
-    level and skill set.
-
-    From PostgreSQL, not the search index: its walk down the newest-first index stops at
-    the 200th posting sharing a skill, which for the common skills nearly every posting has
-    is soon (p50 3.5 ms, p95 7.5 ms over 60 random postings at a million); the index had
-    to read every posting sharing any of them (12 ms). The choice is a recommendation that changes
-    slowly. The postings themselves are read fresh and through visible(), so one closed in
-    the meantime is left out, not shown.
-    """
-    skills = ",".join(map(str, sorted(posting.skill_ids)))
-    key = f"similar:v1:{posting.pk}:{posting.seniority}:{skills}"
-    ids = cache.get(key)
-    if ids is None:
-        chosen = Posting.objects.similar_to(posting, limit=limit)
-        ids = list(chosen.values_list("id", flat=True))
-        cache.set(key, ids, posting_models.SIMILAR_TTL)
-    return Posting.objects.visible().listed(ids)
-
-
 def search_count(parsed: ParsedSearch) -> tuple[int, bool]:
     """The count the search page shows for this validated search, and whether it is capped
     at COUNT_CAP: what the API reports beside its own pages of the same postings."""

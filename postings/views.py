@@ -14,9 +14,10 @@ from postings.filters import SORT_CHOICES
 from postings.market.pay import posting_pay_insight
 from postings.matching.page import posting_coverage
 from postings.matching.profiles import profile_of
+from postings.matching.similar import similar_roles
 from postings.matching.views import seeker_skills
 from postings.models import Posting
-from postings.search import RANK_CANDIDATES, SearchResult, search_postings, similar_roles
+from postings.search import RANK_CANDIDATES, SearchResult, search_postings
 from postings.seekers.services import saved_posting_ids
 from postings.structured_data import job_posting, summary
 from postings.tagging.groups import skill_groups
@@ -172,7 +173,7 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     posting_record_view(posting_id=posting.pk)  # one Redis increment, flushed by beat
     index = skill_index()
     groups = skill_groups(index, posting.skill_ids, posting.preferred_skill_ids)
-    similar = similar_roles(posting)
+    similar = similar_roles(posting, index)
     back_url = _back_to_results(request)
     context = {
         "posting": posting,

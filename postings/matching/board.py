@@ -44,28 +44,35 @@ from postings.engine import generations
 from postings.engine.generations import Busy, Generations
 from postings.matching.profiles import skill_weights
 from postings.matching.score import PREFERRED, REQUIRED
-from postings.models import Status
+from postings.models import Seniority, Status
 from skills.services import SkillIndex, skill_index
 
 NEVER = 2**63 - 1
 # A board this small is rebuilt whenever postings changed (beat asks every 20 s); a larger
 # one at most every REBUILD_EVERY seconds (about 10 s of the worker's time at a million).
 QUICK_ROWS = 50_000
+# The files' layout: a generation of another one is rebuilt before it is read.
+FORMAT = 2
 REBUILD_EVERY = 120
 _ARRAYS = (
     "ids", "published", "expires", "skill_ptr", "entry_rows", "entry_skills", "entry_preferred",
-    "row_ptr", "row_skills", "row_preferred",
+    "row_ptr", "row_skills", "row_preferred", "levels",
 )  # fmt: skip
 _MICROS = "(extract(epoch FROM {}) * 1000000)::bigint"
 _PUBLISHED = (
     f"FROM postings_posting AS p WHERE p.status = '{Status.PUBLISHED}' "
     "ORDER BY p.published_at, p.id"
 )
+# A row's level as a number: its place in Seniority (0: none).
+LEVELS = [level.value for level in Seniority]
+_LEVEL = "coalesce(array_position(ARRAY[{}]::text[], p.seniority::text), 0)".format(
+    ", ".join(f"'{level}'" for level in LEVELS)
+)
 _ROWS = (
     f"SELECT p.id, {_MICROS.format('p.published_at')}, "
     f"coalesce({_MICROS.format('p.expires_at')}, {NEVER}), "
-    "coalesce(cardinality(p.skill_ids), 0), coalesce(cardinality(p.preferred_skill_ids), 0) "
-    f"{_PUBLISHED}"
+    "coalesce(cardinality(p.skill_ids), 0), coalesce(cardinality(p.preferred_skill_ids), 0), "
+    f"{_LEVEL} {_PUBLISHED}"
 )
 # Each row's skills, then its nice-to-have ones (a part of them), in the rows' order.
 _SKILLS = f"SELECT array_to_string(p.skill_ids, ' ') {_PUBLISHED}"
@@ -86,14 +93,16 @@ def board_rebuild() -> int:
 
 
 def board_sync(*, wait: bool = False) -> int:
-    """Rebuild the board if there is none, or if the change feed shows a change since its
-    position and the board is small (a rebuild of fewer than QUICK_ROWS roles takes under a
-    second) or REBUILD_EVERY seconds old; the rows written (0 when it was left as it is or
-    another process is at it)."""
+    """Rebuild the board if there is none (or one of another FORMAT, or one that may have
+    missed changes), or if the change feed shows a change since its position and the board
+    is small (a rebuild of fewer than QUICK_ROWS roles takes under a second) or
+    REBUILD_EVERY seconds old; the rows written (0 when it was left as it is or another
+    process is at it)."""
     try:
         with _files.writing(wait=wait):
             current = _files.current()
-            if current is not None and not generations.out_of_date(current):
+            usable = current is not None and _format(current) == FORMAT
+            if usable and not generations.out_of_date(current):
                 if not generations.changed_since(generations.position(current)):
                     return 0
                 if _rows(current) >= QUICK_ROWS and _age(current) < REBUILD_EVERY:
@@ -101,6 +110,13 @@ def board_sync(*, wait: bool = False) -> int:
             return _rebuild()
     except Busy:
         return 0
+
+
+def _format(generation: Path) -> int | None:
+    try:
+        return int((generation / "format").read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def _rows(generation: Path) -> int:
@@ -119,11 +135,11 @@ def _rebuild() -> int:
     generation = _files.new()
     with generations.snapshot():
         position = generations.snapshot_position()
-        rows = _copied(_ROWS).reshape(-1, 5)
+        rows = _copied(_ROWS).reshape(-1, 6)
         skills = _copied(_SKILLS)
         preferred = _copied(_PREFERRED)
-    ids, published, expires, counts, preferred_counts = (
-        np.ascontiguousarray(rows[:, i]) for i in range(5)
+    ids, published, expires, counts, preferred_counts, levels = (
+        np.ascontiguousarray(rows[:, i]) for i in range(6)
     )
     numbered = np.arange(len(ids), dtype=np.int64)
     entry_rows = np.repeat(numbered, counts)
@@ -138,6 +154,7 @@ def _rebuild() -> int:
     row_ptr = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(counts, out=row_ptr[1:])
     arrays = {
+        "levels": levels.astype(np.int8),
         "row_ptr": row_ptr,
         "row_skills": skills.astype(np.int32),
         "row_preferred": is_preferred,
@@ -154,6 +171,7 @@ def _rebuild() -> int:
     for name, values in arrays.items():
         np.save(generation / f"{name}.npy", values)
     (generation / _WEIGHED_FOR).write_text(str(skills_now.version))
+    (generation / "format").write_text(str(FORMAT))
     generations.save_position(generation, position)
     _files.serve(generation)
     return len(ids)
@@ -191,6 +209,7 @@ class Board:
     row_ptr: np.ndarray
     row_skills: np.ndarray
     row_preferred: np.ndarray
+    levels: np.ndarray  # each row's place in LEVELS, plus one (0: none)
     # Each skill's weight as a required one (0: not an active skill).
     base_weights: np.ndarray
     # What each entry weighs in its role's score (postings.matching.score.skill_weight;
@@ -257,7 +276,7 @@ def board(skills: SkillIndex) -> Board:
     yet (a fresh install before the worker's first run)."""
     global _opened
     path = _files.current()
-    if path is None:
+    if path is None or _format(path) != FORMAT:  # none yet, or written by an older release
         board_sync(wait=True)
         path = _files.current()
     if _opened is None or _opened.path != path or _opened.taxonomy != skills.version:

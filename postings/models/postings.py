@@ -151,10 +151,6 @@ def sample_rank(rows: int) -> int:
     return math.ceil(m + SURE_SIGMAS * math.sqrt(m) + 4)
 
 
-# How long a posting's "similar roles" are kept before they are chosen again.
-SIMILAR_TTL = 600
-
-
 def _in_sample() -> Q:
     # The partial indexes and the queries must spell this the same way (MOD(id, n) = 0)
     # for PostgreSQL to match them.
@@ -208,40 +204,6 @@ class PostingQuerySet(models.QuerySet):
             Q(tag_state__isnull=True)
             | Q(tag_state__text_at__lt=models.F("text_updated_at"))
             | Q(tag_state__taxonomy_version__lt=taxonomy_version)
-        )
-
-    def similar_to(self, posting: Posting, *, limit: int = 5) -> PostingQuerySet:
-        """Visible postings at the same level sharing the most skills with `posting`, their
-        companies joined.
-
-        Ranks only the 200 newest candidates that share any skill, so a posting with very
-        common skills costs no more than one with rare ones; they are ranked on their ids
-        and skill ids alone, and only the chosen few are read whole.
-        """
-        if not posting.skill_ids:
-            return self.none()
-        candidates = (
-            self.visible()
-            .filter(seniority=posting.seniority, skill_ids__overlap=posting.skill_ids)
-            .exclude(pk=posting.pk)
-            .order_by("-published_at", "-id")
-            .values("id", "published_at", "skill_ids")[:200]
-        )
-        inner, inner_params = candidates.query.sql_with_params()
-        shared = "(SELECT count(*) FROM unnest({}.skill_ids) AS s WHERE s = ANY(%s))"
-        wanted = list(posting.skill_ids)
-        # Only constant fragments and the ORM's own SQL are spliced; values are parameters.
-        chosen = RawSQL(  # noqa: S611
-            f"SELECT c.id FROM ({inner}) AS c ORDER BY {shared.format('c')} DESC, "
-            "c.published_at DESC, c.id DESC LIMIT %s",
-            (*inner_params, wanted, limit),
-        )
-        return (
-            self.filter(id__in=chosen)
-            .annotate(shared_skills=RawSQL(shared.format("postings_posting"), (wanted,)))  # noqa: S611
-            .select_related("company")
-            .defer("description")
-            .order_by("-shared_skills", "-published_at", "-id")
         )
 
     def with_ids(self, ids: list[int]) -> PostingQuerySet:

@@ -59,3 +59,17 @@ def test_the_search_index_command_writes_the_board_before_the_index(taxonomy, se
     assert lines == ["Skill-match board: 2 postings written.", "2 published postings indexed."]
     assert board_sync() == 0  # up to date
     engine_index.forget()
+
+
+def test_a_board_of_an_older_layout_is_rebuilt_before_it_is_read(client, taxonomy):
+    from postings.matching.board import _files
+
+    _published(2)
+    assert board_sync() == 2
+    (_files.current() / "format").write_text("1")  # as an older release left it
+    (_files.current() / "levels.npy").unlink()
+
+    response = client.get("/match/", {"have": ["python"]})
+
+    assert response.status_code == 200
+    assert (_files.current() / "levels.npy").exists()
