@@ -13,20 +13,16 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from postings.demo.content import generate_companies, generate_postings
 from postings.filters import parse_search
 from postings.matching import learn
 from postings.matching import ranking as ranking_module
 from postings.matching.board import board as match_board
-from postings.matching.board import board_rebuild
 from postings.matching.profiles import profile_of
 from postings.matching.ranking import rank
 from postings.models import Posting
-from postings.services import companies_ensure, postings_bulk_load
-from postings.tagging.services import postings_tag
-from skills.extraction import Taxonomy
 from skills.models import Skill
-from skills.services import SOFT_SKILL_CATEGORY, skill_index, taxonomy_load
+from skills.services import SOFT_SKILL_CATEGORY, skill_index
+from tests.matching.generated import generated_board
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +33,7 @@ FIRST = 50
 
 @pytest.fixture
 def board(db):
-    taxonomy_load(taxonomy=Taxonomy.load())
-    companies = generate_companies(7)
-    rows = generate_postings(POSTINGS, seed=7, now=timezone.now(), companies=companies)
-    postings_bulk_load(rows=rows, company_ids=companies_ensure(companies=companies))
-    ids = Posting.objects.order_by("id").values_list("id", flat=True)
-    for start in range(ids.first(), ids.last() + 1, 5_000):
-        postings_tag(id_range=(start, start + 5_000))
-    board_rebuild()
+    generated_board(POSTINGS, seed=7, companies=7)
     return list(
         Posting.objects.values_list(
             "id", "status", "published_at", "expires_at", "seniority", "workplace",

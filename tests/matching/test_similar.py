@@ -10,14 +10,11 @@ import random
 import pytest
 from django.utils import timezone
 
-from postings.demo.content import generate_companies, generate_postings
 from postings.matching import similar
-from postings.matching.board import board, board_rebuild
+from postings.matching.board import board
 from postings.models import Posting
-from postings.services import companies_ensure, postings_bulk_load
-from postings.tagging.services import postings_tag
-from skills.extraction import Taxonomy
-from skills.services import skill_index, taxonomy_load
+from skills.services import skill_index
+from tests.matching.generated import generated_board
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +23,7 @@ POSTINGS = 3_000
 
 @pytest.fixture
 def rows(db):
-    taxonomy_load(taxonomy=Taxonomy.load())
-    companies = generate_companies(3)
-    made = generate_postings(POSTINGS, seed=11, now=timezone.now(), companies=companies)
-    postings_bulk_load(rows=made, company_ids=companies_ensure(companies=companies))
-    ids = Posting.objects.order_by("id").values_list("id", flat=True)
-    postings_tag(id_range=(ids.first(), ids.last() + 1))
-    board_rebuild()
+    generated_board(POSTINGS, seed=11, companies=3)
     return list(
         Posting.objects.values_list(
             "id", "status", "published_at", "expires_at", "seniority", "skill_ids"
