@@ -85,8 +85,9 @@ def _setup_database() -> None:
         Posting.objects.order_by("id").values_list("id", flat=True)[:1][0],
         (Posting.objects.order_by("-id").values_list("id", flat=True)[:1][0]),
     )
-    print("tagging what is untagged (once)...", file=sys.stderr, flush=True)
-    for start in range(lo, hi + 1, 5_000):
+    from tqdm import tqdm
+
+    for start in tqdm(range(lo, hi + 1, 5_000), desc="Tagging what is untagged", unit="ranges"):
         postings_tag(id_range=(start, start + 5_000), only_stale=True)
     from django.db import connection
 
