@@ -23,39 +23,40 @@ from postings.models import Posting
 from skills.services import SkillIndex
 
 CANDIDATES = 200
-# Each skill's newest roles read first; four times more while that could miss one.
-FIRST_TAIL = 1_000
+# The newest rows read first (a role in about six shares its level); four times more while
+# fewer than CANDIDATES of them qualify.
+FIRST_WINDOW = 4_096
 
 
 def similar_ids(
     board: Board, posting_id: int, skill_ids: list[int], level: str, *, limit: int = 5
 ) -> list[int]:
     """The ids of the roles most like this posting (its id, skills and level), best first."""
-    skills = sorted({s for s in skill_ids if 0 <= s < len(board.skill_ptr) - 1})
-    if not skills or level not in LEVELS:
+    skills = np.asarray(sorted({s for s in skill_ids if 0 <= s < len(board.skill_ptr) - 1}))
+    if not len(skills) or level not in LEVELS:
         return []
     code = LEVELS.index(level) + 1
     now = micros(timezone.now())
-    starts, ends = board.skill_ptr[skills], board.skill_ptr[np.asarray(skills) + 1]
-    tail = FIRST_TAIL
+    starts, ends = board.skill_ptr[skills], board.skill_ptr[skills + 1]
+    width = FIRST_WINDOW
     while True:
-        cut = np.maximum(starts, ends - tail)
-        rows = np.unique(board.entry_rows[spans(cut, ends)[1]])
+        # The newest `width` rows: each skill's rows ascend, so where its part of them begins
+        # is a binary search, and the CANDIDATES newest of those qualifying are the newest of
+        # all once there are that many (every row outside is older).
+        low = board.entry_rows.dtype.type(max(len(board.ids) - width, 0))  # its type: no copy
+        found = zip(starts, ends, strict=True)
+        firsts = starts + [np.searchsorted(board.entry_rows[a:b], low) for a, b in found]
+        rows = board.entry_rows[spans(firsts, ends)[1]]
         rows = rows[
             (board.levels[rows] == code)
             & (board.published[rows] <= now)
             & (board.expires[rows] > now)
             & (board.ids[rows] != posting_id)
         ]
-        # A role older than a cut skill's oldest row read may be missing: enough when the
-        # CANDIDATES-th newest found is newer than every such row.
-        truncated = cut > starts
-        if not truncated.any():
+        rows = np.unique(rows)  # a role sharing several skills once; ascending
+        if len(rows) >= CANDIDATES or low == 0:
             break
-        oldest_read = board.entry_rows[cut[truncated]].max()
-        if len(rows) >= CANDIDATES and rows[-CANDIDATES] > oldest_read:
-            break
-        tail *= 4
+        width *= 4
     rows = rows[-CANDIDATES:]  # rows ascend with publication: the newest
     owner, row_skills, _ = board.row_entries(rows)
     shared = np.bincount(owner, weights=np.isin(row_skills, skills), minlength=len(rows))

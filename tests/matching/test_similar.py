@@ -1,7 +1,7 @@
 """A posting page's similar roles from the board equal the plain definition: among the 200
 newest visible roles at the same level sharing a skill (the posting aside), the 5 sharing the
-most skills, then the newest; checked posting by posting over generated postings, with each
-skill's first read cut short so the reading has to go on (and without)."""
+most skills, then the newest; checked posting by posting over generated postings, with the
+first window of newest rows read cut short so the reading has to widen (and without)."""
 
 from __future__ import annotations
 
@@ -49,9 +49,9 @@ def _reference(rows, pk: int, skills: list[int], level: str) -> list[int]:
     return [other for _, other in ranked[:5]]
 
 
-@pytest.mark.parametrize("tail", [similar.FIRST_TAIL, 3])
-def test_the_boards_similar_roles_equal_the_plain_definition(rows, tail, monkeypatch):
-    monkeypatch.setattr(similar, "FIRST_TAIL", tail)
+@pytest.mark.parametrize("window", [similar.FIRST_WINDOW, 1_000, 7])
+def test_the_boards_similar_roles_equal_the_plain_definition(rows, window, monkeypatch):
+    monkeypatch.setattr(similar, "FIRST_WINDOW", window)
     scores = board(skill_index())
     rnd = random.Random(3)
     compared = 0
