@@ -34,6 +34,7 @@ from __future__ import annotations
 import io
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +45,7 @@ from postings.engine import generations
 from postings.engine.generations import Busy, Generations
 from postings.matching.profiles import skill_weights
 from postings.matching.score import PREFERRED, REQUIRED
-from postings.models import Seniority, Status
+from postings.models import SAMPLE_EVERY, Seniority, Status
 from skills.services import SkillIndex, skill_index
 
 NEVER = 2**63 - 1
@@ -245,6 +246,12 @@ class Board:
         marked = np.zeros(len(self.skill_ptr), dtype=bool)
         marked[[s for s in skill_ids if 0 <= s < len(marked)]] = True
         return marked
+
+    @cached_property
+    def sample_rows(self) -> np.ndarray:
+        """The rows of the fixed 1% sample (postings.models.SAMPLE_EVERY), ascending: a
+        modulo over every id cost 2 ms a request."""
+        return np.flatnonzero(self.ids % SAMPLE_EVERY == 0)
 
     def visible(self, now_micros: int) -> np.ndarray:
         """Rows public at that time: published by then and not expired (as visible())."""

@@ -60,7 +60,7 @@ def _counted_rows(board: Board, parsed: ParsedSearch) -> tuple[np.ndarray, bool]
         rows = board.rows_of(search_sample_ids(parsed))
         rows = rows[visible[rows]]
     else:
-        rows = np.flatnonzero(visible & (board.ids % SAMPLE_EVERY == 0))
+        rows = board.sample_rows[visible[board.sample_rows]]
     return rows, True
 
 
