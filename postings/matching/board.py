@@ -253,6 +253,21 @@ class Board:
         modulo over every id cost 2 ms a request."""
         return np.flatnonzero(self.ids % SAMPLE_EVERY == 0)
 
+    @cached_property
+    def _sample_entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.row_entries(self.sample_rows)
+
+    def sample_row_entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """row_entries(rows) for ascending rows of the sample (sample_rows), from the whole
+        sample's entries gathered once per board: what skills to learn count over, each
+        request (their counting 12.7 -> 10.7 ms p50 at a million)."""
+        at = np.searchsorted(self.sample_rows, rows)
+        kept = np.zeros(len(self.sample_rows), dtype=bool)
+        kept[at] = True
+        owner, skills, weights = self._sample_entries
+        chosen = kept[owner]
+        return (np.cumsum(kept) - 1)[owner[chosen]], skills[chosen], weights[chosen]
+
     def visible(self, now_micros: int) -> np.ndarray:
         """Rows public at that time: published by then and not expired (as visible())."""
         return (self.published <= now_micros) & (self.expires > now_micros)

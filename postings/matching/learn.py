@@ -57,17 +57,20 @@ def _counted_rows(board: Board, parsed: ParsedSearch) -> tuple[np.ndarray, bool]
     elif np.count_nonzero(visible) <= FEW:
         return np.flatnonzero(visible), False
     if is_filtered(parsed.params):
-        rows = board.rows_of(search_sample_ids(parsed))
+        rows = np.sort(board.rows_of(search_sample_ids(parsed)))
         rows = rows[visible[rows]]
     else:
         rows = board.sample_rows[visible[board.sample_rows]]
     return rows, True
 
 
-def opening_counts(board: Board, profile: Profile, rows: np.ndarray) -> tuple[dict[int, int], int]:
-    """For the roles `rows`: how many each missing skill would open (skill id: roles), and
-    how many fit already."""
-    owner, skills, weights = board.row_entries(rows)
+def opening_counts(
+    board: Board, profile: Profile, rows: np.ndarray, *, of_sample: bool = False
+) -> tuple[dict[int, int], int]:
+    """For the roles `rows` (ascending rows of the sample when of_sample): how many each
+    missing skill would open (skill id: roles), and how many fit already."""
+    entries = board.sample_row_entries if of_sample else board.row_entries
+    owner, skills, weights = entries(rows)
     covered = board.mask(profile.covered)
     required = weights == REQUIRED
     had = np.bincount(owner, weights=required & covered[skills], minlength=len(rows))
@@ -96,7 +99,7 @@ def learn_next(
     """The SUGGESTIONS skills that would open the most roles the search finds."""
     rows, estimated = _counted_rows(board, parsed)
     scale = SAMPLE_EVERY if estimated else 1
-    gains, fit_now = opening_counts(board, profile, rows)
+    gains, fit_now = opening_counts(board, profile, rows, of_sample=estimated)
     premiums = skill_premiums_by_slug() or {}
     best = sorted(
         (item for item in gains.items() if item[0] in skills.by_id),
