@@ -1019,7 +1019,15 @@ def newest_ids(
 
 def search_ids(parsed: ParsedSearch, *, at_most: int) -> list[int] | None:
     """The ids of every posting this validated search finds, when there are at most
-    `at_most` (in no particular order); None when there are more."""
+    `at_most` (in no particular order); None when there are more. Found once per search and
+    bound: /match/ ranks and counts skills to learn over the same roles."""
+    key = f"ids:{at_most}"
+    if key not in parsed.worked_out:
+        parsed.worked_out[key] = _search_ids(parsed, at_most)
+    return parsed.worked_out[key]
+
+
+def _search_ids(parsed: ParsedSearch, at_most: int) -> list[int] | None:
     found = _engine(parsed)
     if found is not None:
         searcher, compiled = found

@@ -12,9 +12,9 @@ is the newer role):
 
 - `ids`, `published`, `expires`: one value per row (times in microseconds; NEVER for a role
   that does not expire);
-- `skill_ptr`, `entry_rows`, `entry_skills`, `entry_preferred`: the (role, skill) entries
-  grouped by skill: skill s's entries are skill_ptr[s] to skill_ptr[s + 1], their rows
-  ascending, each marked nice-to-have or not (scoring every role: a skill's roles);
+- `skill_ptr`, `entry_rows`, `entry_preferred`: the (role, skill) entries grouped by skill:
+  skill s's entries are skill_ptr[s] to skill_ptr[s + 1], their rows ascending, each marked
+  nice-to-have or not (scoring every role: a skill's roles);
 - `row_ptr`, `row_skills`, `row_preferred`: the same entries grouped by row (row r's are
   row_ptr[r] to row_ptr[r + 1]), for questions about a few thousand roles (skills to learn).
 
@@ -44,7 +44,7 @@ from django.db import connection
 from postings.engine import generations
 from postings.engine.generations import Busy, Generations
 from postings.matching.profiles import skill_weights
-from postings.matching.score import PREFERRED, REQUIRED
+from postings.matching.score import REQUIRED, skill_weight
 from postings.models import SAMPLE_EVERY, Seniority, Status
 from skills.services import SkillIndex, skill_index
 
@@ -56,8 +56,8 @@ QUICK_ROWS = 50_000
 FORMAT = 2
 REBUILD_EVERY = 120
 _ARRAYS = (
-    "ids", "published", "expires", "skill_ptr", "entry_rows", "entry_skills", "entry_preferred",
-    "row_ptr", "row_skills", "row_preferred", "levels",
+    "ids", "published", "expires", "skill_ptr", "entry_rows", "entry_preferred", "row_ptr",
+    "row_skills", "row_preferred", "levels",
 )  # fmt: skip
 _MICROS = "(extract(epoch FROM {}) * 1000000)::bigint"
 _PUBLISHED = (
@@ -164,7 +164,6 @@ def _rebuild() -> int:
         "expires": expires,
         "skill_ptr": skill_ptr,
         "entry_rows": entry_rows[order].astype(np.int32),
-        "entry_skills": skills[order].astype(np.int32),
         "entry_preferred": is_preferred[order],
     }
     skills_now = skill_index()
@@ -206,7 +205,6 @@ class Board:
     expires: np.ndarray
     skill_ptr: np.ndarray
     entry_rows: np.ndarray
-    entry_skills: np.ndarray
     row_ptr: np.ndarray
     row_skills: np.ndarray
     row_preferred: np.ndarray
@@ -237,9 +235,7 @@ class Board:
         """The entries of these rows: (index into `rows` of each, skill, weight)."""
         owner, at = spans(self.row_ptr[rows], self.row_ptr[rows + 1])
         skills = self.row_skills[at]
-        weights = self.base_weights[skills]
-        weights = np.where(self.row_preferred[at] & (weights == REQUIRED), PREFERRED, weights)
-        return owner, skills, weights
+        return owner, skills, skill_weight(self.base_weights[skills], self.row_preferred[at])
 
     def mask(self, skill_ids) -> np.ndarray:
         """A skill-indexed mask of these skills."""
@@ -298,11 +294,12 @@ def board(skills: SkillIndex) -> Board:
     yet (a fresh install before the worker's first run)."""
     global _opened
     path = _files.current()
+    if _opened is not None and _opened.path == path and _opened.taxonomy == skills.version:
+        return _opened  # the one it opened: its format was checked then (no file read here)
     if path is None or _format(path) != FORMAT:  # none yet, or written by an older release
         board_sync(wait=True)
         path = _files.current()
-    if _opened is None or _opened.path != path or _opened.taxonomy != skills.version:
-        _opened = _open(path, skills)
+    _opened = _open(path, skills)
     return _opened
 
 
@@ -342,8 +339,9 @@ def _weigh(arrays: dict[str, np.ndarray], skills: SkillIndex) -> dict[str, np.nd
     for skill, weight in skill_weights(skills).items():
         if skill < len(base):
             base[skill] = weight
-    weights = np.repeat(base[: len(skill_ptr) - 1], np.diff(skill_ptr))
-    weights = np.where(arrays["entry_preferred"] & (weights == REQUIRED), PREFERRED, weights)
+    weights = skill_weight(
+        np.repeat(base[: len(skill_ptr) - 1], np.diff(skill_ptr)), arrays["entry_preferred"]
+    )
     ancestor_ptr, ancestor_flat = _ancestors(skills, len(skill_ptr))
     return {
         "base_weights": base,

@@ -92,13 +92,10 @@ def match_page(
         result.learn = learn_next(scores, profile, parsed, skills)
         profile_shown = profile
     result.ranking = ranking
-    chosen = [(s.score, s.posting_id) for s in ranking.ranked[wanted - PAGE_SIZE : wanted]]
+    chosen = [s.posting_id for s in ranking.ranked[wanted - PAGE_SIZE : wanted]]
     result.has_next = len(ranking.ranked) > wanted and page < MAX_PAGES
-    by_id = {p.pk: p for p in Posting.objects.visible().listed([pk for _, pk in chosen])}
-    for _, pk in chosen:
-        posting = by_id.get(pk)
-        if posting is None:  # closed since the board was built
-            continue
+    # In ranked order; a role closed since the board was built is left out.
+    for posting in Posting.objects.visible().listed(chosen):
         covered = coverage(posting.skill_ids, posting.preferred_skill_ids, profile_shown)
         result.results.append(
             ResultLine(

@@ -38,9 +38,11 @@ class Profile:
     weights: Mapping[int, int]
 
 
-def skill_weight(base: int, preferred: bool) -> int:
-    """A skill's weight in one role: soft skills weigh SOFT in either group."""
-    return PREFERRED if preferred and base == REQUIRED else base
+def skill_weight(base, preferred):
+    """A skill's weight in one role: a required-weight skill the role marks nice to have
+    weighs PREFERRED; soft skills weigh SOFT in either group. Integers and booleans, or
+    arrays of them (the board's entries): only operators that work on both, as fits."""
+    return base - (preferred & (base == REQUIRED)) * (REQUIRED - PREFERRED)
 
 
 def match_score(
@@ -59,7 +61,7 @@ def match_score(
         base = weights.get(skill)
         if base is None:  # not an active skill (merged, retired): it does not count
             continue
-        weight = PREFERRED if base == REQUIRED and skill in preferred_ids else base
+        weight = skill_weight(base, skill in preferred_ids)
         total += weight
         if skill in covered:
             had += weight

@@ -15,31 +15,35 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from postings.countries import country_options
-from postings.filters import MATCH_CHOICES, POSTED_WITHIN
+from postings.filters import MATCH_CHOICES, POSTED_WITHIN, PostingFilter
 from postings.matching import services
 from postings.matching.page import PAGE_SIZE, filter_params, match_page
 from postings.matching.profiles import MAX_TEXT, ReadSkills, read_have, skills_in_text
 from postings.matching.score import FIT_DENOMINATOR, FIT_NUMERATOR, PREFERRED, REQUIRED, SOFT
-from postings.models import EmploymentType, RoleFamily, Seniority, Workplace
+from postings.search import COLUMN_FACETS
 from skills.services import SkillIndex, SkillRef, skill_index
 
+# The search page's facets over plain columns, as checkboxes (visa is a box of its own).
 _FACETS = [
-    ("level", "Level", Seniority.choices),
-    ("role", "Role", RoleFamily.choices),
-    ("workplace", "Workplace", Workplace.choices),
-    ("type", "Employment", EmploymentType.choices),
+    (param, PostingFilter.base_filters[param].label, choices)
+    for param, _, choices in COLUMN_FACETS
+    if param != "visa"
 ]
 
 
 def seeker_skills(
-    request: HttpRequest, skills: SkillIndex, params: QueryDict | None = None
+    request: HttpRequest,
+    skills: SkillIndex,
+    params: QueryDict | None = None,
+    *,
+    account_ids: list[int] | None = None,
 ) -> tuple[ReadSkills, bool]:
-    """The skills the address names (`have`, even empty), else the account's saved ones;
-    and whether they are the saved ones."""
+    """The skills the address names (`have`, even empty), else the account's saved ones
+    (`account_ids` when the caller has read them); and whether they are the saved ones."""
     params = request.GET if params is None else params
     if "have" in params:
         return read_have(params.getlist("have"), skills), False
-    saved = services.account_skill_ids(request.user)
+    saved = services.account_skill_ids(request.user) if account_ids is None else account_ids
     return ReadSkills(refs=skills.active_refs(saved)), bool(saved)
 
 
@@ -56,7 +60,8 @@ def match(request: HttpRequest) -> HttpResponse:
 def _page(
     request: HttpRequest, skills: SkillIndex, params: QueryDict, *, text_error: str = ""
 ) -> HttpResponse:
-    read, saved = seeker_skills(request, skills, params)
+    account_ids = services.account_skill_ids(request.user)
+    read, saved = seeker_skills(request, skills, params, account_ids=account_ids)
     asked = params.get("learn", "").strip()
     learn = skills.resolve(asked[:200]) if asked else None
     page = match_page(params, read.refs, skills, learn=learn)
@@ -66,8 +71,8 @@ def _page(
     filters = filter_params(params)
     filters.pop("page", None)
     have = [("have", ref.slug) for ref in read.refs]
-    query = urlencode(have + list(_pairs(filters)))
-    account_ids = services.account_skill_ids(request.user)
+    filter_pairs = list(_pairs(filters))
+    query = urlencode(have + filter_pairs)
     context = {
         "page": page,
         "refs": read.refs,
@@ -76,10 +81,10 @@ def _page(
         "saved": saved,
         "saved_differ": request.user.is_authenticated
         and [ref.id for ref in read.refs] != account_ids,
-        "chips": [(ref, _without(read.refs, ref, filters)) for ref in read.refs],
+        "chips": [(ref, _without(read.refs, ref, filter_pairs)) for ref in read.refs],
         "query": query,
         "page_query": query + ("&" if query else ""),
-        "filter_pairs": list(_pairs(filters)),
+        "filter_pairs": filter_pairs,
         "have_pairs": have,
         "text_error": text_error,
         "max_text": MAX_TEXT,
@@ -105,11 +110,11 @@ def _page(
         ],
         "country_options": country_options(page.parsed.params.get("country", "")),
         "learn_links": [
-            (s, f"?{urlencode([*have, ('learn', s.skill.slug), *_pairs(filters)])}")
+            (s, f"?{urlencode([*have, ('learn', s.skill.slug), *filter_pairs])}")
             for s in (page.learn.suggestions if page.learn else [])
         ],
         "add_learned": (
-            f"?{urlencode([*have, ('have', page.learning.slug), *_pairs(filters)])}"
+            f"?{urlencode([*have, ('have', page.learning.slug), *filter_pairs])}"
             if page.learning
             else ""
         ),
@@ -124,11 +129,11 @@ def _pairs(params: QueryDict):
                 yield name, value
 
 
-def _without(refs: list[SkillRef], gone: SkillRef, filters: QueryDict) -> str:
+def _without(refs: list[SkillRef], gone: SkillRef, filter_pairs: list) -> str:
     """The address of this match without one skill (an empty `have` when none is left, so
     the saved skills do not come back in its place)."""
     have = [("have", ref.slug) for ref in refs if ref != gone] or [("have", "")]
-    return f"?{urlencode(have + list(_pairs(filters)))}"
+    return f"?{urlencode(have + filter_pairs)}"
 
 
 def _swap(params: QueryDict, typed: str, ref: SkillRef) -> str:
