@@ -131,3 +131,13 @@ def changed_since(at: int | None) -> list[int]:
             [at or 0],
         )
         return [posting for (posting,) in cursor.fetchall()]
+
+
+def changed_any_since(at: int | None) -> bool:
+    """Whether any posting was changed by a transaction from `at` on: changed_since's
+    question without its list (the board only asks whether to rebuild)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT FROM postings_postingchange WHERE xact >= %s)", [at or 0]
+        )
+        return cursor.fetchone()[0]

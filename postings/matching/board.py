@@ -104,9 +104,10 @@ def board_sync(*, wait: bool = False) -> int:
             current = _files.current()
             usable = current is not None and _format(current) == FORMAT
             if usable and not generations.out_of_date(current):
-                if not generations.changed_since(generations.position(current)):
-                    return 0
+                # The files first: a large board rebuilt a moment ago waits in any case.
                 if _rows(current) >= QUICK_ROWS and _age(current) < REBUILD_EVERY:
+                    return 0
+                if not generations.changed_any_since(generations.position(current)):
                     return 0
             return _rebuild()
     except Busy:
