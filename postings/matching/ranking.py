@@ -54,8 +54,7 @@ class Ranking:
 
 def scores(board: Board, profile: Profile, rows: np.ndarray | None = None) -> np.ndarray:
     """The match score of every row (or of `rows`): 0 where the profile covers nothing."""
-    entry_rows, weights = board.entries(profile.covered)
-    had = np.bincount(entry_rows, weights=weights, minlength=len(board.ids))
+    had = board.had(profile.covered)
     totals = board.totals
     if rows is not None:
         had, totals = had[rows], totals[rows]
