@@ -280,20 +280,30 @@ class Board:
         modulo over every id cost 2 ms a request."""
         return np.flatnonzero(self.ids % SAMPLE_EVERY == 0)
 
-    @cached_property
-    def _sample_entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return self.row_entries(self.sample_rows)
+    def required_entries(self, rows: np.ndarray) -> RequiredEntries:
+        """The entries of these rows (row_entries) with, among their required ones, those
+        whose skill lies above another's in the same row."""
+        owner, skills, weights = self.row_entries(rows)
+        required = np.flatnonzero(weights == REQUIRED)
+        span = len(self.skill_ptr)
+        keys = owner[required] * span + skills[required]
+        order = np.argsort(keys)
+        keys = keys[order]
+        ptr, flat = self.ancestors
+        of = skills[required]
+        pair, at = spans(ptr[of], ptr[of + 1])  # each required entry's skill's ancestors
+        probe = owner[required][pair] * span + flat[at]
+        found = np.searchsorted(keys, probe).clip(max=max(len(keys) - 1, 0))
+        hit = keys[found] == probe  # the row asks for the ancestor as a required skill too
+        return RequiredEntries(
+            owner, skills, weights, required[pair[hit]], required[order[found[hit]]]
+        )
 
-    def sample_row_entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """row_entries(rows) for ascending rows of the sample (sample_rows), from the whole
-        sample's entries gathered once per board: what skills to learn count over, each
-        request (their counting 12.7 -> 10.7 ms p50 at a million)."""
-        at = np.searchsorted(self.sample_rows, rows)
-        kept = np.zeros(len(self.sample_rows), dtype=bool)
-        kept[at] = True
-        owner, skills, weights = self._sample_entries
-        chosen = kept[owner]
-        return (np.cumsum(kept) - 1)[owner[chosen]], skills[chosen], weights[chosen]
+    @cached_property
+    def sample_entries(self) -> RequiredEntries:
+        """required_entries(sample_rows), gathered once per board: skills to learn count
+        over the sample each request (their counting 10.7 -> 4 ms p50 at a million)."""
+        return self.required_entries(self.sample_rows)
 
     def visible(self, now_micros: int) -> np.ndarray:
         """Rows public at that time: published by then and not expired (as visible())."""
@@ -307,6 +317,19 @@ class Board:
         order = self.id_order
         rows = order[np.searchsorted(self.ids, wanted, sorter=order).clip(max=len(order) - 1)]
         return rows[self.ids[rows] == wanted]
+
+
+@dataclass(frozen=True)
+class RequiredEntries:
+    """The entries of some rows (Board.row_entries: the index of each one's row among them,
+    its skill, its weight) and, for what learning a skill covers, the pairs of their
+    required entries in one row where the skill of above[i] lies above that of below[i]."""
+
+    owner: np.ndarray
+    skills: np.ndarray
+    weights: np.ndarray
+    below: np.ndarray
+    above: np.ndarray
 
 
 def spans(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

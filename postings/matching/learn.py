@@ -22,7 +22,7 @@ from django.utils import timezone
 from postings.engine.index import micros
 from postings.filters import ParsedSearch
 from postings.market.pay import SkillPremium, skill_premiums_by_slug
-from postings.matching.board import Board, spans
+from postings.matching.board import Board
 from postings.matching.ranking import FEW, Ranking, found_rows, rank
 from postings.matching.score import REQUIRED, Profile, fit_need, fits
 from postings.models import SAMPLE_EVERY
@@ -69,27 +69,26 @@ def opening_counts(
 ) -> tuple[dict[int, int], int]:
     """For the roles `rows` (ascending rows of the sample when of_sample): how many each
     missing skill would open (skill id: roles), and how many fit already."""
-    entries = board.sample_row_entries if of_sample else board.row_entries
-    owner, skills, weights = entries(rows)
+    if of_sample:  # over the whole sample's entries (gathered once), counting these rows
+        entries, among = board.sample_entries, board.sample_rows
+        counted = np.zeros(len(among), dtype=bool)
+        counted[np.searchsorted(among, rows)] = True
+    else:
+        entries, among = board.required_entries(rows), rows
+        counted = np.ones(len(among), dtype=bool)
+    owner, skills = entries.owner, entries.skills
     covered = board.mask(profile.covered)
-    required = weights == REQUIRED
-    had = np.bincount(owner, weights=required & covered[skills], minlength=len(rows))
-    asked = board.required[rows]
+    required = entries.weights == REQUIRED
+    had = np.bincount(owner, weights=required & covered[skills], minlength=len(among))
+    asked = board.required[among]
     need = fit_need(asked) - had  # more required skills to fit (0 or less: fits, if any)
-    fit_now = int(np.count_nonzero((asked > 0) & (need <= 0)))
-    # The missing required skills of the roles that do not fit: (role, skill).
-    missing = required & ~covered[skills] & (need[owner] > 0)
-    owner, skills = owner[missing], skills[missing].astype(np.int64)
+    fit_now = int(np.count_nonzero(counted & (asked > 0) & (need <= 0)))
+    # The missing required skills of the counted roles that do not fit.
+    missing = required & ~covered[skills] & (need[owner] > 0) & counted[owner]
     # What learning each one covers of its role's missing skills: itself, and its
-    # ancestors (board.ancestors) that the role is also missing.
-    span = len(covered)
-    keys = np.sort(owner * span + skills)
-    ptr, flat = board.ancestors
-    pair, at = spans(ptr[skills], ptr[skills + 1])
-    probe = owner[pair] * span + flat[at]
-    hit = keys[np.searchsorted(keys, probe).clip(max=max(len(keys) - 1, 0))] == probe
-    reach = 1 + np.bincount(pair, weights=hit, minlength=len(keys))
-    counts = np.bincount(skills[reach >= need[owner]])
+    # ancestors that the role also asks for and misses.
+    reach = 1 + np.bincount(entries.below, weights=missing[entries.above], minlength=len(owner))
+    counts = np.bincount(skills[missing & (reach >= need[owner])])
     return {int(s): int(n) for s, n in enumerate(counts) if n}, fit_now
 
 

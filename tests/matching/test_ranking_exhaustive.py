@@ -162,12 +162,22 @@ def test_ranking_and_learning_equal_checking_every_role_in_plain_python(board, m
 
         if n % 4:
             continue
-        # Over the sample, its entries gathered once per board are those gathered for the
-        # rows at hand (any ascending part of it), and count the same.
+        # Over any ascending part of the sample, its entries gathered once per board count
+        # what those gathered for the rows at hand count: for this profile, and for one
+        # with every skill of some roles of the sample in the part and out of it (which
+        # fit it: roles that fit are rare for the drawn profiles).
         pick = random.Random(n)  # apart from rnd: the profiles drawn stay the same
-        part = np.sort(pick.sample(list(sample), pick.randint(1, len(sample))))
-        once, each = scores.sample_row_entries(part), scores.row_entries(part)
-        assert all(map(np.array_equal, once, each)), n
+        part = np.sort(pick.sample(list(sample), pick.randint(1, len(sample) - 10)))
+        outside = sorted(set(sample.tolist()) - set(part.tolist()))
+        some = np.array(pick.sample(outside, 5) + pick.sample(list(part), min(5, len(part))))
+        fitting = profile_of(
+            [index.by_id[s] for s in set(scores.row_entries(some)[1].tolist()) if s in index.by_id],
+            index,
+        )
+        for who in (profile, fitting):
+            once = learn.opening_counts(scores, who, part, of_sample=True)
+            assert once == learn.opening_counts(scores, who, part), n
+        assert learn.opening_counts(scores, fitting, sample, of_sample=True)[1] >= 5
         monkeypatch.setattr(learn, "FEW", 0)
         sampled, estimated = learn._counted_rows(scores, parsed)
         if estimated:
