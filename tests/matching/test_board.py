@@ -3,11 +3,17 @@ feed moved, at once while it is small, at most every REBUILD_EVERY seconds when 
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from postings.engine.index import micros
 from postings.matching import board as match_board
 from postings.matching.board import board_sync
+from postings.models import Posting
 from postings.tagging.services import postings_tag
+from skills.services import skill_index
 from tests.factories import PostingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,3 +79,25 @@ def test_a_board_of_an_older_layout_is_rebuilt_before_it_is_read(client, taxonom
 
     assert response.status_code == 200
     assert (_files.current() / "levels.npy").exists()
+
+
+def test_the_visible_rows_kept_between_moments_are_those_visible_then(taxonomy):
+    """Board.visible keeps its answer until the next publication or expiry: at every moment,
+    forwards, on a boundary and back in time, the rows are those visible() finds then."""
+    start = timezone.now().replace(microsecond=0)
+    # Seconds from the start: (published, expires or None).
+    times = [(-30, 10), (-20, None), (-10, 5), (-5, 20), (2, 30), (8, None)]
+    for posting, (published, expires) in zip(_published(len(times)), times, strict=True):
+        Posting.objects.filter(pk=posting.pk).update(
+            published_at=start + timedelta(seconds=published),
+            expires_at=expires and start + timedelta(seconds=expires),
+        )
+    board_sync()
+    rows = match_board.board(skill_index())
+
+    for second in (0, 1, 1.5, 2, 4.999999, 5, 7, 8, 9, 19, 20, 29, 30, 45, -15, -25, 3, 3):
+        moment = start + timedelta(seconds=second)
+        shown = rows.ids[rows.visible(micros(moment))]
+        assert set(shown.tolist()) == set(
+            Posting.objects.visible(moment).values_list("pk", flat=True)
+        ), second
