@@ -58,7 +58,7 @@ def test_seeded_postings_satisfy_the_model_and_render(client):
     assert posting.title.encode() in response.content
 
 
-def test_load_demo_creates_the_demo_logins_once():
+def test_load_demo_creates_the_demo_logins_once_and_tags_the_postings(taxonomy):
     from django.contrib.auth import get_user_model
 
     call_command("load_demo", stdout=io.StringIO())
@@ -72,6 +72,9 @@ def test_load_demo_creates_the_demo_logins_once():
     # Demo addresses cannot receive a confirmation link: they count as confirmed.
     assert all(user.account.verified for user in users)
     assert Posting.objects.count() == 500
+    # Tagged before `make run` builds the match board and the index, not left to a worker.
+    assert not Posting.objects.filter(tag_state__isnull=True).exists()
+    assert Posting.objects.exclude(skill_ids=[]).count() > 400
 
 
 @pytest.mark.django_db(transaction=True)
