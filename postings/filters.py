@@ -14,6 +14,7 @@ name, a text word that is also a skill ("k8s" finds roles tagged Kubernetes too)
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -360,6 +361,12 @@ class ParsedSearch:
         return queryset.order_by("-published_at", "-id")
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """What a seeker typed, as a message quotes it back: its first `limit` characters,
+    without control characters (a NUL or an escape is not to be echoed into a page)."""
+    return "".join(c for c in text.strip() if unicodedata.category(c) != "Cc")[:limit]
+
+
 def parse_search(data: QueryDict, *, skills: SkillIndex) -> ParsedSearch:
     """Drop each bad parameter value from `data`, with a notice (and a suggestion where one
     is near), and build the filter of what is left."""
@@ -376,6 +383,9 @@ def parse_search(data: QueryDict, *, skills: SkillIndex) -> ParsedSearch:
             notices.append(_ignored(name, messages))
             errors.setdefault(name, []).extend(messages)
         checked = PostingFilter(clean, queryset=Posting.objects.visible(), skills=skills)
+        # Validated too: the search index's query reads its cleaned_data directly (unread,
+        # any bad value, "salary_min=abc" or a NUL in the text, was a 500 once indexed).
+        checked.form.is_valid()
     sort_page = SortPageForm(clean)
     sort_page.is_valid()
     for name, messages in sort_page.errors.items():
@@ -421,7 +431,7 @@ def _read_skills(
             if ref.slug not in kept:
                 kept.append(ref.slug)
             continue
-        shown = value.strip()[:60]
+        shown = quoted(value)
         near = skills.suggest(value)
         guess = f" Did you mean {near[0].name}?" if near else ""
         errors.setdefault("skills", []).append(f"“{shown}” is not a skill we know.{guess}")
@@ -458,14 +468,15 @@ def _read_country(
     clean.pop("country")
     near = country_suggestion(text)
     guess = f" Did you mean {COUNTRY_NAMES[near]}?" if near else ""
-    errors["country"] = [f"“{text[:40]}” is not a country we know.{guess}"]
+    shown = quoted(text, 40)
+    errors["country"] = [f"“{shown}” is not a country we know.{guess}"]
     if near:
         notices.append(
-            f"Ignored the country “{text[:40]}”: it is not one we know. "
+            f"Ignored the country “{shown}”: it is not one we know. "
             f"Did you mean {COUNTRY_NAMES[near]}?"
         )
         changed = clean.copy()
         changed["country"] = near
         suggestions.append(Suggestion(f"Search in {COUNTRY_NAMES[near]}", changed))
     else:
-        notices.append(f"Ignored the country “{text[:40]}”: it is not one we know.")
+        notices.append(f"Ignored the country “{shown}”: it is not one we know.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from postings.filters import quoted
 from postings.matching.score import REQUIRED, SOFT, Profile
 from skills.services import SkillIndex, SkillRef, current_matcher
 
@@ -34,7 +35,7 @@ def read_have(values: list[str], skills: SkillIndex) -> ReadSkills:
             continue
         ref = skills.resolve(text)
         if ref is None:
-            shown = text[:60]
+            shown = quoted(text)
             near = skills.suggest(text[:200])
             if near:
                 read.notices.append(

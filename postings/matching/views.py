@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from postings.countries import country_options
-from postings.filters import MATCH_CHOICES, POSTED_WITHIN, PostingFilter
+from postings.filters import MATCH_CHOICES, POSTED_WITHIN, PostingFilter, quoted
 from postings.matching import services
 from postings.matching.page import PAGE_SIZE, filter_params, match_page
 from postings.matching.profiles import MAX_TEXT, ReadSkills, read_have, skills_in_text
@@ -77,7 +77,9 @@ def _page(
         "page": page,
         "refs": read.refs,
         "notices": notices,
-        "suggestions": [(typed, ref, _swap(params, typed, ref)) for typed, ref in read.suggestions],
+        "suggestions": [
+            (quoted(typed), ref, _swap(params, typed, ref)) for typed, ref in read.suggestions
+        ],
         "saved": saved,
         "saved_differ": request.user.is_authenticated
         and [ref.id for ref in read.refs] != account_ids,

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from postings.engine import index as engine_index
 from postings.models import Account
 from postings.tagging.services import postings_tag
 from tests.factories import PostingFactory
@@ -78,15 +79,31 @@ def test_names_and_aliases_are_read_and_unknown_ones_are_named_with_a_near_skill
     assert "?have=Python&amp;have=k8s&amp;have=pytorch&amp;have=zzzq" in html  # the swap link
 
 
-def test_every_search_filter_applies_through_the_search_pages_parser(client, board):
+def test_control_characters_typed_are_not_echoed_into_the_page(client, board):
+    html = client.get(MATCH, {"have": ["py\x00tor\x1bh"]}).content.decode()
+
+    assert "Ignored the skill “pytorh”: it is not one we know. Did you mean PyTorch?" in html
+    assert "Use PyTorch instead of “pytorh”" in html
+    assert "\x00" not in html and "\x1b" not in html
+
+
+@pytest.mark.parametrize("answered_by", ["postgresql", "index"])
+def test_every_search_filter_applies_through_the_search_pages_parser(
+    client, board, answered_by, settings, tmp_path
+):
     junior = PostingFactory(
         title="Junior Vision", seniority="junior", description="Python and PyTorch."
     )
     postings_tag(posting_ids=[junior.pk])
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"  # this test's own: empty at first
+    engine_index.forget()
+    if answered_by == "index":  # as under make run (a bad value was a 500 there)
+        assert engine_index.index_rebuild() == 4
 
     html = client.get(
         MATCH, {"have": ["python", "pytorch"], "level": "junior", "salary_min": "abc"}
     ).content.decode()
+    engine_index.forget()
 
     assert _titles(html) == ["Junior Vision"]
     assert "Ignored the minimum pay: Enter a number." in html

@@ -1,6 +1,8 @@
 """Whatever a query string holds, /jobs/ answers a page, never a 500: hypothesis writes the
 query strings, from the parameters the page knows, with values typical and hostile (huge and
-negative numbers, NUL and other control characters, long text, unknown parameters)."""
+negative numbers, NUL and other control characters, long text, unknown parameters). Both
+ways a search is answered: by PostgreSQL, and by the search index as under `make run` (a
+bad value there was a 500 while PostgreSQL alone coped)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from postings.engine import index as engine_index
 from postings.tagging.services import postings_tag
 from tests.factories import PostingFactory
 
@@ -39,14 +42,20 @@ QUERY = st.lists(
 )
 
 
-@pytest.fixture
-def seeded(taxonomy):
+@pytest.fixture(params=["postgresql", "index"])
+def seeded(request, taxonomy, settings, tmp_path):
     made = [
         PostingFactory(title="Senior Vision Engineer", description="PyTorch and Kubernetes"),
         PostingFactory(title="Remote Data Scientist", workplace="remote", remote_regions=["WW"]),
         PostingFactory(title="Junior", seniority="junior", unpaid=True),
     ]
     postings_tag(posting_ids=[p.pk for p in made])
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"  # this test's own: empty at first
+    engine_index.forget()
+    if request.param == "index":
+        assert engine_index.index_rebuild() == len(made)
+    yield request.param
+    engine_index.forget()
 
 
 @settings(
@@ -61,3 +70,27 @@ def test_no_query_string_gives_a_server_error(seeded, pairs):
         headers = {"x-requested-with": "search-fragment"} if fragment else {}
         response = Client(raise_request_exception=False).get(f"/jobs/?{query}", headers=headers)
         assert response.status_code == 200, query
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ("salary_min=abc", "Ignored the minimum pay: Enter a number."),
+        ("q=%00abc", "Ignored the search text: Null characters are not allowed."),
+        ("location=be%00rlin", "Ignored the city: Null characters are not allowed."),
+        (
+            "skills=py%00t%1borch",
+            "Ignored the skill “pytorch”: it is not one we know. Did you mean PyTorch?",
+        ),
+        (
+            "country=Ge%00r%07many",
+            "Ignored the country “Germany”: it is not one we know. Did you mean Germany?",
+        ),
+    ],
+)
+def test_a_bad_value_is_dropped_with_a_notice_and_never_echoed_raw(client, seeded, query, notice):
+    response = client.get(f"/jobs/?{query}")
+
+    assert response.status_code == 200
+    assert notice in response.context["result"].notices
+    assert b"\x00" not in response.content and b"\x1b" not in response.content
