@@ -67,7 +67,7 @@ def _setup_database() -> None:
 
     from jobboard.celery import app as celery_app
     from postings.models import Posting
-    from postings.tagging.services import postings_tag
+    from postings.tagging.services import postings_tag, retag_ranges
     from skills.extraction import Taxonomy
     from skills.services import taxonomy_load
 
@@ -81,14 +81,10 @@ def _setup_database() -> None:
     if have < N:
         print(f"seeding {N - have:,} postings (once)...", file=sys.stderr, flush=True)
         call_command("seed_demo", postings=N, seed=1, stdout=io.StringIO())
-    lo, hi = (
-        Posting.objects.order_by("id").values_list("id", flat=True)[:1][0],
-        (Posting.objects.order_by("-id").values_list("id", flat=True)[:1][0]),
-    )
     from tqdm import tqdm
 
-    for start in tqdm(range(lo, hi + 1, 5_000), desc="Tagging what is untagged", unit="ranges"):
-        postings_tag(id_range=(start, start + 5_000), only_stale=True)
+    for ids in tqdm(retag_ranges(), desc="Tagging what is untagged", unit="ranges"):
+        postings_tag(id_range=ids, only_stale=True)
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -68,6 +68,18 @@ def _no_search_index(django_test_environment):
         yield
 
 
+@pytest.fixture
+def index_dir(settings, tmp_path):
+    """A search index folder of this test's own, empty until the test builds an index (the
+    session's stays empty: PostgreSQL answers)."""
+    from postings.engine import index as engine_index
+
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+    engine_index.forget()
+    yield settings.SEARCH_INDEX_DIR
+    engine_index.forget()
+
+
 @pytest.fixture(autouse=True)
 def _match_board_of_the_test(settings, tmp_path_factory):
     """An empty skill-match board folder per test: the first /match/ page builds the board

@@ -239,9 +239,9 @@ class Board:
         """Each row's weight of these skills (of those it has): the score's numerator when
         they are what a profile covers. The broadest from the rows' bits, the rest counted
         over their entries (the same weights: tests/matching holds both to match_score)."""
-        wanted = set(skill_ids)
-        bits = [i for i, skill in enumerate(self.top_skills.tolist()) if skill in wanted]
-        rows, weights = self.entries(wanted.difference(self.top_skills[bits].tolist()))
+        wanted, top = set(skill_ids), self._top_bit
+        bits = [top[skill] for skill in wanted if skill in top]
+        rows, weights = self.entries([skill for skill in wanted if skill not in top])
         had = (  # float64 either way (bincount of nothing would be int64)
             np.bincount(rows, weights=weights, minlength=len(self.ids))
             if len(rows)
@@ -253,6 +253,11 @@ class Board:
                 # Counted as uint8 (at most TOP_SKILLS), weighed as float64.
                 had += np.bitwise_count(group & mask) * float(skill_weight(REQUIRED, preferred))
         return had
+
+    @cached_property
+    def _top_bit(self) -> dict[int, int]:
+        """Each of top_skills: its bit."""
+        return {skill: bit for bit, skill in enumerate(self.top_skills.tolist())}
 
     def entries(self, skill_ids) -> tuple[np.ndarray, np.ndarray]:
         """The rows and weights of the entries of these skills (one array each)."""

@@ -79,9 +79,7 @@ def rank(
     every = scores(board, profile)
     chosen = (every > 0) & visible
     if rows is not None:
-        kept = np.zeros(len(every), dtype=bool)
-        kept[rows] = True
-        chosen &= kept
+        chosen &= _marked(len(every), rows)
     ranking = Ranking(ranked=[])
     if parsed is not None and is_filtered(parsed.params):
         listed = search_ids(parsed, at_most=FEW)
@@ -92,13 +90,18 @@ def rank(
                 ranking.ranked = [Scored(float(every[r]), int(board.ids[r])) for r in best]
                 return ranking
             listed = search_ids(parsed, at_most=len(board.ids))  # every one of them, then
-        kept = np.zeros(len(every), dtype=bool)
-        kept[board.rows_of(listed or ())] = True
-        chosen &= kept
+        chosen &= _marked(len(every), board.rows_of(listed or ()))
     ranking.candidates = int(np.count_nonzero(chosen))
     best = _best(every, chosen, wanted)
     ranking.ranked = [Scored(float(every[r]), int(board.ids[r])) for r in best]
     return ranking
+
+
+def _marked(size: int, rows: np.ndarray) -> np.ndarray:
+    """A row mask of these rows."""
+    marked = np.zeros(size, dtype=bool)
+    marked[rows] = True
+    return marked
 
 
 def _best(every: np.ndarray, chosen: np.ndarray, k: int) -> np.ndarray:

@@ -36,7 +36,7 @@ def similar_ids(
     if not len(skills) or level not in LEVELS:
         return []
     code = LEVELS.index(level) + 1
-    now = micros(timezone.now())
+    visible = board.visible(micros(timezone.now()))
     starts, ends = board.skill_ptr[skills], board.skill_ptr[skills + 1]
     width = FIRST_WINDOW
     while True:
@@ -47,12 +47,7 @@ def similar_ids(
         found = zip(starts, ends, strict=True)
         firsts = starts + [np.searchsorted(board.entry_rows[a:b], low) for a, b in found]
         rows = board.entry_rows[spans(firsts, ends)[1]]
-        rows = rows[
-            (board.levels[rows] == code)
-            & (board.published[rows] <= now)
-            & (board.expires[rows] > now)
-            & (board.ids[rows] != posting_id)
-        ]
+        rows = rows[(board.levels[rows] == code) & visible[rows] & (board.ids[rows] != posting_id)]
         rows = np.unique(rows)  # a role sharing several skills once; ascending
         if len(rows) >= CANDIDATES or low == 0:
             break

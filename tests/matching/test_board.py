@@ -47,15 +47,11 @@ def test_a_large_board_waits_its_time_between_rebuilds(taxonomy, monkeypatch):
     assert board_sync() == 3
 
 
-def test_the_search_index_command_writes_the_board_before_the_index(taxonomy, settings, tmp_path):
+def test_the_search_index_command_writes_the_board_before_the_index(taxonomy, index_dir):
     from io import StringIO
 
     from django.core.management import call_command
 
-    from postings.engine import index as engine_index
-
-    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
-    engine_index.forget()
     _published(2)
     out = StringIO()
 
@@ -64,7 +60,6 @@ def test_the_search_index_command_writes_the_board_before_the_index(taxonomy, se
     lines = out.getvalue().splitlines()
     assert lines == ["Skill-match board: 2 postings written.", "2 published postings indexed."]
     assert board_sync() == 0  # up to date
-    engine_index.forget()
 
 
 def test_a_board_of_an_older_layout_is_rebuilt_before_it_is_read(client, taxonomy):

@@ -20,7 +20,6 @@ from postings.matching import ranking as ranking_module
 from postings.matching.board import board as match_board
 from postings.matching.profiles import profile_of
 from postings.matching.ranking import rank
-from postings.models import Posting
 from skills.models import Skill
 from skills.services import SOFT_SKILL_CATEGORY, skill_index
 from tests.matching.generated import generated_board
@@ -34,12 +33,10 @@ FIRST = 50
 
 @pytest.fixture
 def board(db):
-    generated_board(POSTINGS, seed=7, companies=7)
-    return list(
-        Posting.objects.values_list(
-            "id", "status", "published_at", "expires_at", "seniority", "workplace",
-            "skill_ids", "preferred_skill_ids",
-        )
+    return generated_board(
+        POSTINGS, seed=7, companies=7,
+        columns=("id", "status", "published_at", "expires_at", "seniority", "workplace",
+                 "skill_ids", "preferred_skill_ids"),
     )  # fmt: skip
 
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from postings.matching import similar
 from postings.matching.board import board
-from postings.models import Posting
 from skills.services import skill_index
 from tests.matching.generated import generated_board
 
@@ -23,11 +22,11 @@ POSTINGS = 3_000
 
 @pytest.fixture
 def rows(db):
-    generated_board(POSTINGS, seed=11, companies=3)
-    return list(
-        Posting.objects.values_list(
-            "id", "status", "published_at", "expires_at", "seniority", "skill_ids"
-        )
+    return generated_board(
+        POSTINGS,
+        seed=11,
+        companies=3,
+        columns=("id", "status", "published_at", "expires_at", "seniority", "skill_ids"),
     )
 
 

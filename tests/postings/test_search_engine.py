@@ -37,15 +37,6 @@ SEARCHES = 150
 
 
 @pytest.fixture
-def index_dir(settings, tmp_path):
-    """An index folder of this test's own (the session's is empty: PostgreSQL answers)."""
-    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
-    engine_index.forget()
-    yield settings.SEARCH_INDEX_DIR
-    engine_index.forget()
-
-
-@pytest.fixture
 def indexed(board, index_dir):
     assert engine_index.index_rebuild() == Posting.objects.filter(status=Status.PUBLISHED).count()
     return board

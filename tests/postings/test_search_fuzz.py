@@ -43,19 +43,16 @@ QUERY = st.lists(
 
 
 @pytest.fixture(params=["postgresql", "index"])
-def seeded(request, taxonomy, settings, tmp_path):
+def seeded(request, taxonomy, index_dir):
     made = [
         PostingFactory(title="Senior Vision Engineer", description="PyTorch and Kubernetes"),
         PostingFactory(title="Remote Data Scientist", workplace="remote", remote_regions=["WW"]),
         PostingFactory(title="Junior", seniority="junior", unpaid=True),
     ]
     postings_tag(posting_ids=[p.pk for p in made])
-    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"  # this test's own: empty at first
-    engine_index.forget()
     if request.param == "index":
         assert engine_index.index_rebuild() == len(made)
-    yield request.param
-    engine_index.forget()
+    return request.param
 
 
 @settings(

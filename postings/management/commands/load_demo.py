@@ -3,12 +3,11 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db.models import Max, Min
 from django.utils import timezone
 
 from postings.demo.accounts import DEMO_LOGINS
-from postings.models import Account, Company, Membership, Posting
-from postings.tagging.services import postings_tag
+from postings.models import Account, Company, Membership
+from postings.tagging.services import postings_tag, retag_ranges
 
 DEMO_POSTINGS = 500
 DEMO_SEED = 42
@@ -34,10 +33,8 @@ class Command(BaseCommand):
         # Tagged here, not only by the worker: `make run` builds the skill-match board and
         # the search index next, and a new user's first /match/ or skill chips would
         # otherwise find no skills until the worker's first rounds (some 20-40 s).
-        ids = Posting.objects.aggregate(lo=Min("id"), hi=Max("id"))
-        if ids["lo"] is not None:
-            tagged = postings_tag(id_range=(ids["lo"], ids["hi"] + 1), only_stale=True)
-            self.stdout.write(f"{tagged} postings tagged.")
+        tagged = sum(postings_tag(id_range=ids, only_stale=True) for ids in retag_ranges())
+        self.stdout.write(f"{tagged} postings tagged.")
         # The demo employer manages the first demo company, so it has postings to look after.
         employer = User.objects.get(username=DEMO_LOGINS[1].email)
         company = Company.objects.order_by("id").first()
