@@ -100,6 +100,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The rows a list repeats, twenty to a page (postings_tags.posting_cards): see
+        # jobboard/jinja2.py. Pages themselves are Django templates, found first.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "jobboard.jinja2.environment"},
+    },
 ]
 
 _DB_HINT = (

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -8,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from postings.cards import search_cards
 from postings.countries import country_options
 from postings.employers.counters import posting_record_view
 from postings.filters import SORT_CHOICES
@@ -45,7 +45,7 @@ class PostingGone(Exception):
 
 def posting_list(request: HttpRequest) -> HttpResponse:
     result = search_postings(request.GET)
-    cards = _cards(result)
+    cards = search_cards(result, _query(result, drop={"page"}))
     saved = saved_posting_ids(user=request.user, posting_ids=[c.posting.pk for c in cards])
     for card in cards:
         card.saved = card.posting.pk in saved
@@ -71,45 +71,6 @@ def posting_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["X-Requested-With"])
     return response
-
-
-@dataclass
-class Chip:
-    name: str
-    url: str
-    selected: bool
-
-
-@dataclass
-class Card:
-    posting: Posting
-    chips: list[Chip]
-    saved: bool = False
-
-
-CHIPS_PER_CARD = 6
-
-
-def _cards(result: SearchResult) -> list[Card]:
-    """Each result with its top skills as links that add that skill to the search."""
-    selected = set(result.params.getlist("skills"))
-    by_count = sorted(result.skill_facet.options, key=lambda option: -option.count)
-    rank = {option.value: i for i, option in enumerate(by_count)}
-    # The current search from page 1, encoded once: a chip adds its skill to it.
-    current = _query(result, drop={"page"})
-    cards = []
-    for posting in result.postings:
-        # soft skills ("Attention to detail") are shown on the posting page, not on cards
-        refs = [ref for ref in result.skills.active_refs(posting.skill_ids) if not ref.is_soft]
-        refs.sort(key=lambda r: (r.slug not in selected, rank.get(r.slug, 999), r.name))
-        chips = []
-        for ref in refs[:CHIPS_PER_CARD]:
-            if ref.slug in selected:
-                chips.append(Chip(ref.name, f"?{current.rstrip('&')}", True))
-            else:
-                chips.append(Chip(ref.name, f"?{current}{urlencode({'skills': ref.slug})}", False))
-        cards.append(Card(posting, chips))
-    return cards
 
 
 def _query(result: SearchResult, *, drop: set[str]) -> str:

@@ -1,9 +1,15 @@
 import json
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template import engines
+from django.template.backends.utils import csrf_input
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from postings.cards import Card, plain_cards
+from postings.models import Posting
 from postings.rendering import markdown_to_html_cached
 from postings.tagging import services as tagging
 from postings.tagging.services import RetagProgress
@@ -74,3 +80,73 @@ def retag_progress(context: template.Context) -> RetagProgress:
         if request is not None:
             request._retag_progress = progress
     return progress
+
+
+@register.filter
+def pay(posting: Posting) -> str:
+    """A posting's pay as stated ("90,000 to 120,000 EUR a year", with an en dash), and in
+    USD a year when it was stated otherwise. Formatted by hand, not with floatformat and
+    format_html: it is on every card, and those cost more than the rest of the card."""
+    if not posting.has_pay:
+        return "Pay not stated"
+    low, high = _whole(posting.salary_min), _whole(posting.salary_max)
+    # The currency and period are codes from their choices; escaped all the same.
+    stated = escape(f"{low}\u2013{high} {posting.salary_currency} ")
+    stated += escape(posting.get_salary_period_display())
+    if posting.pay_max_usd and (
+        posting.salary_currency != "USD" or posting.salary_period != "year"
+    ):
+        usd = f"{thousands(posting.pay_min_usd)}\u2013{thousands(posting.pay_max_usd)}"
+        stated += mark_safe(f' <span class="pay-usd">(≈ ${escape(usd)} a year)</span>')  # noqa: S308
+    return stated
+
+
+def _whole(amount: Decimal | None) -> str:
+    """An amount to the nearest whole unit, halves up, with thousands commas ("" for none)."""
+    if amount is None:
+        return ""
+    return f"{int(Decimal(amount).quantize(_UNIT, rounding=ROUND_HALF_UP)):,}"
+
+
+_UNIT = Decimal(1)
+
+
+# The rows a list repeats are Jinja2 templates (see jobboard/jinja2.py).
+def _jinja(name: str):
+    return engines["jinja2"].env.get_template(name)
+
+
+@register.simple_tag
+def posting_cards(
+    cards: list[Card] | None = None, *, postings=None, with_save: bool = False
+) -> SafeString:
+    """The <li> rows of a list of postings: `cards` (postings.cards), or `postings` plain.
+    with_save: each card has its Save button (its form comes from save_forms)."""
+    rows = cards if cards is not None else plain_cards(postings or ())
+    html = _jinja("postings/_posting_cards.html").render(cards=rows, with_save=with_save)
+    return mark_safe(html)  # noqa: S308 - Jinja2 escaped every value (autoescape)
+
+
+def _save_macros():
+    return _jinja("postings/seekers/_save.html").module
+
+
+@register.simple_tag
+def save_button(posting: Posting, saved: bool = False, label: str = "") -> SafeString:
+    return mark_safe(_save_macros().save_button(posting, saved, label))  # noqa: S308 - as above
+
+
+@register.simple_tag(takes_context=True)
+def save_form(context: template.Context, posting: Posting, saved: bool = False) -> SafeString:
+    request = context["request"]
+    form = _save_macros().save_form(posting, saved, csrf_input(request), request.get_full_path())
+    return mark_safe(form)  # noqa: S308 - as above
+
+
+@register.simple_tag(takes_context=True)
+def save_forms(context: template.Context, cards: list[Card]) -> SafeString:
+    """The save forms of a list's cards, outside the search form (see _save.html)."""
+    request = context["request"]
+    # The token's field once for every form: each one masks the token afresh.
+    forms = _save_macros().save_forms(cards, csrf_input(request), request.get_full_path())
+    return mark_safe(forms)  # noqa: S308 - as above
