@@ -23,11 +23,16 @@ from django.utils import timezone
 
 from postings.engine.index import SCHEMA, TEXT_FACETS, SkillTree, micros
 from postings.filters import ParsedSearch, skill_words
-from postings.models import Company, Workplace, remote_codes_for
+from postings.models import Company, Posting, Workplace, remote_codes_for
 from postings.models import postings as posting_models
 
 Query = tantivy.Query
 Occur = tantivy.Occur
+# Each text facet's every value, as its column allows them.
+_FACET_CHOICES = {
+    name: [value for value, _ in Posting._meta.get_field(column).choices]
+    for name, column in TEXT_FACETS.items()
+}
 # A city of fewer letters is compared whole (postings.filters._SHORTEST_CITY_PART).
 _SHORTEST_CITY_PART = 3
 # What Rust's regex syntax treats as special: escaped in a city's substring pattern.
@@ -61,8 +66,37 @@ def _term(name: str, value: object) -> Query:
     return Query.term_query(SCHEMA, name, value)
 
 
+# Up to this many values, "one of" is a union of term queries; past it, a term set.
+_UNION_AT_MOST = 8
+
+
 def _one_of(name: str, values: list) -> Query:
-    return Query.term_set_query(SCHEMA, name, list(values))
+    """Postings holding any of `values` in `name`.
+
+    A term set reads every posting of every value into a set before anything is
+    intersected with it: 1.3 ms for one level among the fixed sample, where the same term
+    alone is looked up posting by posting (0.3 ms). So one value is a term, a few are a
+    union of terms, and only a long list (ids, a skill's descendants) is a term set."""
+    values = list(values)
+    if len(values) == 1:
+        return _term(name, values[0])
+    if len(values) <= _UNION_AT_MOST:
+        return _any([_term(name, value) for value in values])
+    return Query.term_set_query(SCHEMA, name, values)
+
+
+def _facet(name: str, values: list) -> Query:
+    """Postings whose facet `name` is one of `values`, where every posting has one of the
+    facet's choices (named constraints keep the columns to them): when the values left out
+    are fewer, those are excluded instead. A union is read whole on each intersection, a
+    posting at a time; an excluded term is only looked up. Two workplaces of three, a
+    sixth of the random mix: 1.9 -> 0.4 ms among the fixed sample."""
+    others = [value for value in _FACET_CHOICES[name] if value not in values]
+    if not others:
+        return Query.all_query()
+    if len(others) < len(values):
+        return _but_not(Query.all_query(), _one_of(name, others))
+    return _one_of(name, values)
 
 
 def _at_least(name: str, value: int) -> Query:
@@ -323,7 +357,7 @@ def compile_search(
         parts["skills"] = _all(skills) if cleaned.get("match") == "all" else _any(skills)
     for name in TEXT_FACETS:
         if cleaned.get(name):
-            parts[name] = _one_of(name, cleaned[name])
+            parts[name] = _facet(name, cleaned[name])
     if cleaned.get("country"):
         country = cleaned["country"]
         remote = _term("workplace", Workplace.REMOTE.value)
