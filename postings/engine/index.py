@@ -7,6 +7,7 @@ process notices the swap (and any commit) on its next search.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -21,8 +22,9 @@ from django.db import connection
 
 from postings.engine import generations
 from postings.engine.generations import CHANGES_KEPT_DAYS, Busy, Generations
-from postings.models import Status
+from postings.models import Status, Workplace, remote_codes_for
 from postings.models import postings as posting_models
+from salaries.geography import COUNTRY_NAMES
 from skills.services import SkillIndex, skill_index
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -55,8 +57,11 @@ def _schema() -> tantivy.Schema:
     for name in TEXT_FACETS:
         builder.add_text_field(name, tokenizer_name="raw", fast=True)
     builder.add_integer_field("visa", indexed=True, fast=True)
-    builder.add_text_field("country", tokenizer_name="raw")
-    builder.add_text_field("regions", tokenizer_name="raw")
+    # The countries whose residents the posting is open to (postings.filters'
+    # filter_country, worked out per posting): a country filter is then one term, where
+    # "in the country and not remote, or remote to one of its regions" was a union of
+    # large lists that each search read whole, several times (3-5 ms a time at a million).
+    builder.add_text_field("open_to", tokenizer_name="raw")
     builder.add_text_field("city", tokenizer_name="raw")  # upper case, as icontains compares
     builder.add_integer_field("company", indexed=True)
     builder.add_integer_field("skills", indexed=True, fast=True)  # skill_ids, for counts
@@ -72,6 +77,10 @@ def _schema() -> tantivy.Schema:
 
 
 SCHEMA = _schema()
+# The fields and what they hold, as a number: a generation written otherwise is not served
+# (PostgreSQL answers) and the next sync rebuilds it. 2: open_to for country and regions.
+FORMAT = 2
+_FORMAT_FILE = "format"
 
 
 def micros(moment: datetime) -> int:
@@ -121,11 +130,13 @@ def document(row: tuple, tree: SkillTree) -> tantivy.Document:
         "sample": int(pk % posting_models.SAMPLE_EVERY == 0),  # read now: tests change it
     }
     for name, value in (("level", level), ("role", role), ("workplace", workplace),
-                        ("type", kind), ("country", country)):  # fmt: skip
+                        ("type", kind)):  # fmt: skip
         if value:
             fields[name] = value
-    if regions:
-        fields["regions"] = list(regions)
+    if workplace == Workplace.REMOTE:
+        fields["open_to"] = list(_open_to_remote(frozenset(regions or ())))
+    elif country:
+        fields["open_to"] = [country]
     if city:
         fields["city"] = city.upper()
     if pay is not None:
@@ -136,6 +147,18 @@ def document(row: tuple, tree: SkillTree) -> tantivy.Document:
     if vector:
         doc.add_pre_tokenized_text("lex", tantivy.PreTokenizedString("", lexemes(vector)))
     return doc
+
+
+@functools.cache
+def _open_to_remote(regions: frozenset[str]) -> tuple[str, ...]:
+    """The countries a remote posting open in `regions` takes applicants from: those whose
+    remote codes (remote_codes_for) it names. A few dozen sets of regions recur."""
+    return tuple(code for code, codes in _remote_codes().items() if regions & codes)
+
+
+@functools.cache
+def _remote_codes() -> dict[str, frozenset[str]]:
+    return {code: frozenset(remote_codes_for(code)) for code in COUNTRY_NAMES}
 
 
 _files = Generations(lambda: Path(settings.SEARCH_INDEX_DIR))
@@ -194,6 +217,13 @@ class _Open:
 _TREE_FILE = "skill-tree"
 
 
+def _format(generation: Path) -> int:
+    try:
+        return int((generation / _FORMAT_FILE).read_text())
+    except (OSError, ValueError):
+        return 1  # written before the format was recorded
+
+
 _opened: _Open | None = None
 
 
@@ -217,6 +247,9 @@ def served() -> Served | None:
     try:
         stamp = (path / "meta.json").stat().st_mtime_ns
         if _opened is None or _opened.path != path:
+            if _format(path) != FORMAT:  # asked of fields it lacks, it would answer wrongly
+                _opened = None
+                return None
             tree_key = _tree_key(path)
             _opened = _Open(path, tantivy.Index.open(str(path)), stamp, tree_key)
         elif _opened.stamp != stamp:
@@ -284,6 +317,7 @@ def _rebuild(progress: Callable[[int, int], None] | None = None) -> int:
         writer.commit()
         writer.wait_merging_threads()
         (generation / _TREE_FILE).write_text(tree.key)
+        (generation / _FORMAT_FILE).write_text(str(FORMAT))
         generations.save_position(generation, position)
         _files.serve(generation)
     return done
@@ -305,10 +339,12 @@ def index_sync(*, batch: int = SYNC_BATCH, wait: bool = False) -> int:
     try:
         with _files.writing(wait=wait):
             path = _current()
-            if _tree_key(path) != tree.key or generations.out_of_date(path):
-                # The hierarchy moved (every posting's skill_tree may have; searches use
-                # skill_ids meanwhile, exact but slower), or changes may have been purged
-                # unread. Under the lock: the syncs that find it busy meanwhile return.
+            stale = _format(path) != FORMAT or _tree_key(path) != tree.key
+            if stale or generations.out_of_date(path):
+                # Written with other fields (not served meanwhile), or the hierarchy moved
+                # (every posting's skill_tree may have; searches use skill_ids meanwhile,
+                # exact but slower), or changes may have been purged unread. Under the
+                # lock: the syncs that find it busy meanwhile return.
                 return _rebuild()
             return _follow(path, tree, batch)
     except Busy:

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from postings.engine.index import SCHEMA, TEXT_FACETS, SkillTree, micros
 from postings.filters import ParsedSearch, skill_words
-from postings.models import Company, Posting, Workplace, remote_codes_for
+from postings.models import Company, Posting
 from postings.models import postings as posting_models
 
 Query = tantivy.Query
@@ -359,12 +359,7 @@ def compile_search(
         if cleaned.get(name):
             parts[name] = _facet(name, cleaned[name])
     if cleaned.get("country"):
-        country = cleaned["country"]
-        remote = _term("workplace", Workplace.REMOTE.value)
-        parts["country"] = _any([
-            _but_not(_term("country", country), remote),
-            _all([remote, _one_of("regions", remote_codes_for(country))]),
-        ])  # fmt: skip
+        parts["country"] = _term("open_to", cleaned["country"])
     location = (cleaned.get("location") or "").strip()
     if location:
         parts["location"] = _city(location)

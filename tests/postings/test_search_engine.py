@@ -318,3 +318,43 @@ def test_a_change_committed_after_a_later_one_is_not_passed_over(settings, tmp_p
     engine_index.index_sync()
     assert _engine_ids("level=lead") == {early.pk, late.pk}
     engine_index.forget()
+
+
+def test_a_country_finds_on_site_roles_there_and_remote_roles_open_to_it(index_dir):
+    def role(**fields):
+        return PostingFactory(**fields).pk
+
+    berlin = role(workplace="onsite", country="DE")
+    hybrid_munich = role(workplace="hybrid", country="DE")
+    role(workplace="onsite", country="FR")
+    eu_remote = role(workplace="remote", country="US", remote_regions=["EU"])
+    anywhere = role(workplace="remote", country="", remote_regions=["WW"])
+    emea = role(workplace="remote", country="GB", remote_regions=["EMEA"])
+    role(workplace="remote", country="DE", remote_regions=["US", "CA"])  # not open to Germany
+    role(workplace="remote", country="DE", remote_regions=[])
+    engine_index.index_rebuild()
+
+    germany = {berlin, hybrid_munich, eu_remote, anywhere, emea}
+    assert _orm_ids("country=DE") == germany
+    assert _engine_ids("country=DE") == germany
+    assert _engine_ids("country=US") == _orm_ids("country=US") != set()
+    assert _engine_ids("country=JP") == _orm_ids("country=JP") == {anywhere}
+
+
+def test_a_copy_written_with_other_fields_is_not_served_until_the_sync_rebuilds_it(
+    client, indexed, index_dir
+):
+    added = PostingFactory(seniority="intern").pk  # after the copy was written
+    older = index_dir / os.readlink(index_dir / "current")
+    (older / "format").unlink()  # as written before the format was recorded
+    engine_index.forget()
+    assert engine_index.served() is None
+    assert added in {p.pk for p in _page(client, "level=intern").postings}  # from PostgreSQL
+
+    engine_index.index_sync()
+
+    current = index_dir / os.readlink(index_dir / "current")
+    assert current != older
+    assert (current / "format").read_text() == str(engine_index.FORMAT)
+    assert engine_index.served() is not None
+    assert added in _engine_ids("level=intern") == _orm_ids("level=intern")
