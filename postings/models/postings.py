@@ -240,6 +240,18 @@ class PostingManager(models.Manager.from_queryset(PostingQuerySet)):
         return super().get_queryset().defer("search_vector")
 
 
+def _display(name: str, choices: type[models.Choices]):
+    """get_<name>_display as Django makes it (the label, or the value when it has none)."""
+    labels = {value: str(label) for value, label in choices.choices}
+
+    def get_display(self: Posting) -> str:
+        value = getattr(self, name)
+        return labels.get(value, value)
+
+    get_display.__name__ = f"get_{name}_display"
+    return get_display
+
+
 class Posting(models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="postings")
     title = models.CharField(max_length=200)
@@ -327,6 +339,14 @@ class Posting(models.Model):
     pay_max_usd = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = PostingManager()
+
+    # The labels shown on every card, from dicts made once: Django's own get_FOO_display
+    # builds a dict of the field's choices on each call (three a card, sixty a page).
+    get_seniority_display = _display("seniority", Seniority)
+    get_workplace_display = _display("workplace", Workplace)
+    get_salary_period_display = _display("salary_period", PayPeriod)
+    get_role_family_display = _display("role_family", RoleFamily)
+    get_employment_type_display = _display("employment_type", EmploymentType)
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -66,3 +66,15 @@ def test_cards_escape_what_an_employer_typed(client):
         assert "&lt;script&gt;alert(1)&lt;/script&gt; ML Engineer" in html, path
         assert "<script>alert(1)" not in html, path
         assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in html, path
+
+
+@pytest.mark.parametrize(
+    "name", ["seniority", "workplace", "salary_period", "role_family", "employment_type"]
+)
+def test_the_labels_are_djangos(name):
+    field = Posting._meta.get_field(name)
+    for value in [value for value, _ in field.choices] + ["", "not-a-choice"]:
+        posting = Posting(**{name: value})
+        mine = getattr(posting, f"get_{name}_display")()
+        assert mine == posting._get_FIELD_display(field), (name, value)
+        assert isinstance(mine, str)
