@@ -742,14 +742,27 @@ class _Described:
     sample_total: int
 
 
-def _describe(searcher, query, names: list[str], since: dict | None = None) -> _Described:
-    """Counts of a result set, as _summarize has them: the fixed sample is tallied first (a
+def _describe(
+    searcher,
+    compiled: engine.CompiledSearch,
+    names: list[str],
+    since: dict | None = None,
+    *,
+    without: tuple[str, ...] = (),
+    unpaid: bool = False,
+) -> _Described:
+    """Counts of a result set (the search without the filters `without`; unpaid: of its
+    postings without pay), as _summarize has them: the fixed sample is tallied first (a
     millisecond, whatever the filters), and when it shows beyond SURE_SIGMAS standard
     deviations more than COUNT_CAP matches, its counts scaled up are the estimates; else
     the whole set is tallied, exactly."""
+
+    def query(sampled: bool):
+        found = compiled.query(without=without, sampled=sampled)
+        return engine.without_pay(found) if unpaid else found
+
     every = posting_models.SAMPLE_EVERY
-    sampled = engine.tallied(searcher, engine.all_of([query, engine.term_query_sample()]),
-                             names, since)  # fmt: skip
+    sampled = engine.tallied(searcher, query(sampled=True), names, since)
     if _surely_over(sampled.total, COUNT_CAP):
         return _Described(
             None,
@@ -761,7 +774,7 @@ def _describe(searcher, query, names: list[str], since: dict | None = None) -> _
             True,
             sampled.total,
         )
-    exact = engine.tallied(searcher, query, names, since)
+    exact = engine.tallied(searcher, query(sampled=False), names, since)
     return _Described(exact.total, exact.terms, exact.since, False, sampled.total)
 
 
@@ -778,14 +791,14 @@ def _engine_summary(
     posted_within = "posted_within" in compiled.parts
     selected = [param for param, _, _ in COLUMN_FACETS if params.getlist(param)]
     members = [param for param, _, _ in COLUMN_FACETS if param not in selected]
-    main = _describe(searcher, results, [*members, "skills"], None if posted_within else since)
+    main = _describe(searcher, compiled, [*members, "skills"], None if posted_within else since)
     counts = {param: (_facet_values(param, main.terms[param]), main.estimated) for param in members}
     for param in selected:
-        wide = _describe(searcher, compiled.query(without=(param,)), [param])
+        wide = _describe(searcher, compiled, [param], without=(param,))
         counts[param] = (_facet_values(param, wide.terms[param]), wide.estimated)
     posted = main
     if posted_within:
-        posted = _describe(searcher, compiled.query(without=("posted_within",)), [], since)
+        posted = _describe(searcher, compiled, [], since, without=("posted_within",))
     chosen = params.get("posted_within", "")
     posted_facet = Facet(
         "posted_within",
@@ -798,9 +811,7 @@ def _engine_summary(
     )
     left_out, left_out_estimated = None, False
     if "salary_min" in compiled.parts:
-        unpaid = _describe(
-            searcher, engine.without_pay(compiled.query(without=("salary_min",))), []
-        )
+        unpaid = _describe(searcher, compiled, [], without=("salary_min",), unpaid=True)
         left_out_estimated = unpaid.estimated
         left_out = (
             _estimate(unpaid.sample_total * posting_models.SAMPLE_EVERY)
@@ -881,9 +892,8 @@ def _nearest_changes(parsed: ParsedSearch, found=None) -> list[Suggestion]:
         # every posting is counted.
         searcher, compiled = found
         sampled = searcher.num_docs > COUNT_CAP
-        sample = [engine.term_query_sample()] if sampled else []
         counts = {
-            name: engine.count(searcher, compiled.query(without=_DROPPABLE[name], also=sample))
+            name: engine.count(searcher, compiled.query(without=_DROPPABLE[name], sampled=sampled))
             for name in present
         }
         return changes + _best_drop(parsed, present, counts, sampled=sampled)
@@ -988,7 +998,7 @@ def search_count(parsed: ParsedSearch) -> tuple[int, bool]:
     found = _engine(parsed)
     if found is not None:  # as _engine_summary counts: the sample first
         searcher, compiled = found
-        total = _describe(searcher, compiled.query(), []).total
+        total = _describe(searcher, compiled, []).total
         capped = total is None or total > COUNT_CAP
         return (COUNT_CAP if capped else total), capped
     if is_filtered(parsed.params):
@@ -1042,8 +1052,7 @@ def search_sample_ids(parsed: ParsedSearch) -> list[int]:
     found = _engine(parsed)
     if found is not None:
         searcher, compiled = found
-        query = engine.all_of([compiled.query(), engine.term_query_sample()])
-        return engine.ids_of(searcher, query, max(searcher.num_docs, 1))
+        return engine.ids_of(searcher, compiled.query(sampled=True), max(searcher.num_docs, 1))
     return list(parsed.filter.qs.in_sample().values_list("id", flat=True))
 
 

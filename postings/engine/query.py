@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import tantivy
@@ -62,6 +62,22 @@ def _but_not(kept: Query, dropped: Query) -> Query:
     return Query.boolean_query([(Occur.Must, kept), (Occur.MustNot, dropped)])
 
 
+def _any_looked_up(parts: list[Query]) -> Query:
+    """The same postings as _any(parts), as "not (not A and not B ...)", for queries the
+    fixed sample leads. A union is read in windows of 4,096 postings, every posting of every
+    part in each window the intersection touches: among the sample (a posting in a hundred)
+    that is every posting of every part. Excluded one at a time, each part is only looked
+    up at the postings the sample brings. Two popular skills among the sample: 2.4 -> 1.0
+    ms. Not for a query nothing sparse leads: walking every posting to exclude, it is four
+    times slower than the union (26 ms against 6, the same two skills alone)."""
+    if len(parts) == 1:
+        return parts[0]
+    neither = Query.all_query()
+    for part in parts:
+        neither = _but_not(neither, part)
+    return _but_not(Query.all_query(), neither)
+
+
 def _term(name: str, value: object) -> Query:
     return Query.term_query(SCHEMA, name, value)
 
@@ -85,18 +101,23 @@ def _one_of(name: str, values: list) -> Query:
     return Query.term_set_query(SCHEMA, name, values)
 
 
-def _facet(name: str, values: list) -> Query:
+def _facet(name: str, values: list) -> tuple[Query, Query | None]:
     """Postings whose facet `name` is one of `values`, where every posting has one of the
     facet's choices (named constraints keep the columns to them): when the values left out
     are fewer, those are excluded instead. A union is read whole on each intersection, a
     posting at a time; an excluded term is only looked up. Two workplaces of three, a
-    sixth of the random mix: 1.9 -> 0.4 ms among the fixed sample."""
+    sixth of the random mix: 1.9 -> 0.4 ms among the fixed sample.
+
+    With the form for queries the sample leads, when it differs (_any_looked_up)."""
     others = [value for value in _FACET_CHOICES[name] if value not in values]
     if not others:
-        return Query.all_query()
+        return Query.all_query(), None
     if len(others) < len(values):
-        return _but_not(Query.all_query(), _one_of(name, others))
-    return _one_of(name, values)
+        return _but_not(Query.all_query(), _one_of(name, others)), None
+    if 1 < len(values) <= _UNION_AT_MOST:
+        terms = [_term(name, value) for value in values]
+        return _any(terms), _any_looked_up(terms)
+    return _one_of(name, values), None
 
 
 def _at_least(name: str, value: int) -> Query:
@@ -328,14 +349,22 @@ class CompiledSearch:
 
     parts: dict[str, Query]
     now: int  # microseconds; what "visible" and "posted within" were measured against
+    # The parts that are unions, written for a query the fixed sample leads
+    # (_any_looked_up): the same postings, found faster there and slower elsewhere.
+    in_sample: dict[str, Query] = field(default_factory=dict)
 
-    def query(self, *, without: tuple[str, ...] = (), also: list[Query] = ()) -> Query:
-        """Visible postings meeting every filter but those named in `without`."""
+    def query(
+        self, *, without: tuple[str, ...] = (), also: list[Query] = (), sampled: bool = False
+    ) -> Query:
+        """Visible postings meeting every filter but those named in `without`; sampled:
+        those of the fixed sample only."""
         visible = Query.range_query(
             SCHEMA, "expires", tantivy.FieldType.Integer, self.now, None, include_lower=False
         )
-        kept = [part for name, part in self.parts.items() if name not in without]
-        return _all([visible, *kept, *also])
+        forms = {**self.parts, **self.in_sample} if sampled else self.parts
+        kept = [part for name, part in forms.items() if name not in without]
+        sample = [term_query_sample()] if sampled else []
+        return _all([visible, *kept, *also, *sample])
 
 
 def compile_search(
@@ -348,16 +377,23 @@ def compile_search(
     cleaned = parsed.filter.form.cleaned_data
     now = timezone.now()
     parts: dict[str, Query] = {}
+    in_sample: dict[str, Query] = {}
     text = (cleaned.get("q") or "").strip()
     if text:
         found = _text(text, parsed, tree)
         parts["q"] = _settled(searcher, found) if searcher is not None else found.query
     if cleaned.get("skills"):
         skills = [_skill(parsed, slug, tree) for slug in cleaned["skills"]]
-        parts["skills"] = _all(skills) if cleaned.get("match") == "all" else _any(skills)
+        if cleaned.get("match") == "all":
+            parts["skills"] = _all(skills)
+        else:
+            parts["skills"] = _any(skills)
+            in_sample["skills"] = _any_looked_up(skills)
     for name in TEXT_FACETS:
         if cleaned.get(name):
-            parts[name] = _facet(name, cleaned[name])
+            parts[name], looked_up = _facet(name, cleaned[name])
+            if looked_up is not None:
+                in_sample[name] = looked_up
     if cleaned.get("country"):
         parts["country"] = _term("open_to", cleaned["country"])
     location = (cleaned.get("location") or "").strip()
@@ -373,7 +409,7 @@ def compile_search(
         parts["company"] = _one_of("company", list(company[:1]))
     if cleaned.get("salary_min") is not None:
         parts["salary_min"] = _at_least("pay", math.ceil(cleaned["salary_min"]))
-    return CompiledSearch(parts, micros(now))
+    return CompiledSearch(parts, micros(now), in_sample)
 
 
 def _city(value: str) -> Query:

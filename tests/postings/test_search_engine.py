@@ -78,6 +78,25 @@ def test_the_index_agrees_too_when_the_sample_describes_broad_sets(
     check_pages(client, random_searches(board, seed=22, count=SEARCHES))
 
 
+def test_the_forms_for_queries_the_sample_leads_find_the_same_postings(indexed, monkeypatch):
+    # Every posting in the sample: a query the sample leads finds the search's postings.
+    monkeypatch.setattr(posting_models, "SAMPLE_EVERY", 1)
+    engine_index.index_rebuild()
+    searcher = engine_index.searcher()
+
+    def ids(query) -> set[int]:
+        hits = searcher.search(query, 100_000, count=False).hits
+        return set(searcher.fast_field_values("id", [address for _, address in hits]))
+
+    rewritten = 0
+    for drawn in random_searches(indexed, seed=24, count=SEARCHES):
+        parsed = parse_search(QueryDict(query_string(drawn)), skills=skill_index())
+        compiled = engine.compile_search(parsed)
+        rewritten += bool(compiled.in_sample)
+        assert ids(compiled.query(sampled=True)) == ids(compiled.query()), drawn
+    assert rewritten > SEARCHES // 10
+
+
 def test_facet_counts_from_the_index_are_postgresqls(client, indexed, settings, tmp_path):
     searches = [query_string(s) for s in random_searches(indexed, seed=23, count=60)]
     searches = [q for q in searches if search.is_filtered(QueryDict(q))]
