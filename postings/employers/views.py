@@ -412,14 +412,22 @@ def posting_duplicate(request: HttpRequest, company: Company, pk: int) -> HttpRe
 
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company, slug=slug)
-    postings = (
-        Posting.objects.visible().filter(company=company).newest_first().select_related("company")
-    )
+    open_roles = Posting.objects.visible().filter(company=company)
+    newest = open_roles.newest_first().select_related("company").defer("description")
     return render(
         request,
         "postings/employer/company_detail.html",
-        {"company": company, "postings": postings},
+        {
+            "company": company,
+            "postings": list(newest[:COMPANY_ROLES_SHOWN]),
+            "open_count": open_roles.count(),
+        },
     )
+
+
+# A company page shows its newest roles and links to the search for the rest (filtered to
+# the company: pages, sorting, facets), where a large employer's page listed thousands.
+COMPANY_ROLES_SHOWN = 20
 
 
 def company_logo(request: HttpRequest, slug: str) -> HttpResponse:

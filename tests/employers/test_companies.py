@@ -100,6 +100,34 @@ def test_the_company_page_lists_only_its_open_roles(client, company, other_compa
     assert b"Draft at Vector" not in response.content
 
 
+def test_a_large_company_page_shows_its_newest_roles_and_links_to_the_rest(
+    client, company, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from postings.employers.views import COMPANY_ROLES_SHOWN
+
+    now = timezone.now()
+    for age in range(COMPANY_ROLES_SHOWN + 5):
+        PostingFactory(
+            company=company, title=f"Role {age}", published_at=now - timedelta(hours=age)
+        )
+
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("companies:detail", args=[company.slug]))
+
+    shown = [p.title for p in response.context["postings"]]
+    assert shown == [f"Role {age}" for age in range(COMPANY_ROLES_SHOWN)]
+    html = response.content.decode()
+    assert f"Open roles ({COMPANY_ROLES_SHOWN + 5})" in html
+    link = f'href="{reverse("postings:list")}?company={company.slug}"'
+    assert f"{link}>All {COMPANY_ROLES_SHOWN + 5} open roles at {company.name} →" in html
+    listed = client.get(f"{reverse('postings:list')}?company={company.slug}").context["result"]
+    assert listed.count == COMPANY_ROLES_SHOWN + 5
+
+
 def test_a_member_invites_a_colleague_who_signs_up_and_joins(
     client, employer, company, django_capture_on_commit_callbacks, eager_tasks
 ):
