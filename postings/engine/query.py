@@ -328,7 +328,7 @@ def _settled(searcher: tantivy.Searcher, text: _Text) -> Query:
     """
     if not text.phrase:
         return text.query
-    sample = _all([text.query, _term("sample", 1)])
+    sample = _all([text.query, term_query_sample()])
     if count(searcher, sample) * posting_models.SAMPLE_EVERY > 2 * SETTLE_AT_MOST:
         return text.query
     found = searcher.search(text.query, SETTLE_AT_MOST + 1, count=False, order_by_field="id")
@@ -559,7 +559,7 @@ def bounded_ids(
     ordered after all. `sampled`: the matches in the sample, when already counted.
     """
     rank = posting_models.sample_rank(offset + limit)
-    sample = _all([query, _term("sample", 1)])
+    sample = _all([query, term_query_sample()])
     if sampled is None or sampled >= rank:
         # The sampled match at that rank, and how many there are, in one pass.
         found = searcher.search(
@@ -598,7 +598,7 @@ def published_after(at: int) -> Query:
 def ids_at_most(searcher: tantivy.Searcher, query: Query, at_most: int) -> list[int] | None:
     """The ids of every match when there are at most `at_most`, else None. The fixed
     sample says first, in a millisecond, whether there are surely far more."""
-    sampled = count(searcher, _all([query, _term("sample", 1)]))
+    sampled = count(searcher, _all([query, term_query_sample()]))
     if sampled * posting_models.SAMPLE_EVERY > 2 * at_most:
         return None
     ids = ids_of(searcher, query, at_most + 1)

@@ -138,9 +138,7 @@ def save_button(posting: Posting, saved: bool = False, label: str = "") -> SafeS
 
 @register.simple_tag(takes_context=True)
 def save_form(context: template.Context, posting: Posting, saved: bool = False) -> SafeString:
-    request = context["request"]
-    form = _save_macros().save_form(posting, saved, csrf_input(request), request.get_full_path())
-    return mark_safe(form)  # noqa: S308 - as above
+    return save_forms(context, [Card(posting, saved=saved)])
 
 
 @register.simple_tag(takes_context=True)
