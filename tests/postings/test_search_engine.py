@@ -97,6 +97,33 @@ def test_the_forms_for_queries_the_sample_leads_find_the_same_postings(indexed, 
     assert rewritten > SEARCHES // 10
 
 
+def test_runs_of_equal_dates_across_a_window_edge_are_placed_by_id(board, index_dir):
+    # Three runs of postings published at one instant: one inside the first hits read, one
+    # across the edges of the windows below (placed from the hits read, or, when a window
+    # starts inside a run, by counting what comes before it), one at the end.
+    visible = list(Posting.objects.visible().order_by("-published_at", "-id"))
+    instants = {0: 3, 5: 9, 40: 12, len(visible) - 8: 8}
+    for at, length in instants.items():
+        moment = visible[at].published_at
+        Posting.objects.filter(pk__in=[p.pk for p in visible[at : at + length]]).update(
+            published_at=moment
+        )
+    engine_index.index_rebuild()
+    searcher = engine_index.searcher()
+    everything = engine.compile_search(parse_search(QueryDict(""), skills=skill_index())).query()
+    newest = list(
+        Posting.objects.visible().order_by("-published_at", "-id").values_list("id", flat=True)
+    )
+    oldest = newest[::-1]
+    windows = [(0, 4), (0, 6), (4, 6), (6, 3), (7, 5), (9, 20), (36, 8), (41, 4), (45, 10)]
+    windows += [(len(newest) - 10, 10), (len(newest) - 5, 20)]
+    for offset, limit in windows:
+        got = engine.ordered_ids(searcher, everything, "published", offset, limit)
+        assert got == newest[offset : offset + limit], (offset, limit)
+        got = engine.ordered_ids(searcher, everything, "published", offset, limit, descending=False)
+        assert got == oldest[offset : offset + limit], (offset, limit, "ascending")
+
+
 def test_facet_counts_from_the_index_are_postgresqls(client, indexed, settings, tmp_path):
     searches = [query_string(s) for s in random_searches(indexed, seed=23, count=60)]
     searches = [q for q in searches if search.is_filtered(QueryDict(q))]
