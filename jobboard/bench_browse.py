@@ -26,6 +26,9 @@ match-concurrent picks some):
   BENCH_SECONDS: matches/s.
 
 For the random parts: p50/p95/p99/max, errors, and the slowest 1% with their query strings.
+At the start and the end: the load average and a calibration (fixed loops of pure Python,
+in ms: one in the processor's caches, one waiting on memory). This machine's speed drifts
+between periods; compare runs with close calibrations.
 
 Searches are answered by the search index (postings.engine), built once beside the data
 (.local/bench/search-index) and brought up to date at each start. BENCH_ENGINE=postgres
@@ -38,6 +41,7 @@ import http.client
 import io
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -394,6 +398,49 @@ def _clients(server: _Gunicorn, figures: dict, name: str, paths) -> None:
     _report(name, timed, errors, figures, seconds=elapsed)
 
 
+def _machine(when: str, figures: dict) -> None:
+    """The load and the speed of this machine now. Its speed has drifted by half between
+    periods of one day with nothing else running, more than most changes move a figure:
+    runs are comparable only when their calibrations are close."""
+    load = os.getloadavg()
+    cpu, memory = _calibration()
+    figures["machine"][when] = {"load": round(load[0], 2), "cpu_ms": cpu, "memory_ms": memory}
+    print(
+        f"at the {when}: load average {load[0]:.2f} {load[1]:.2f}, "
+        f"calibration cpu {cpu} ms, memory {memory} ms",
+        flush=True,
+    )
+
+
+_SCATTERED: list[float] = []
+_ORDER: list[int] = []
+
+
+def _calibration() -> tuple[float, float]:
+    """(cpu, memory): the fastest of a few runs of two fixed pieces of pure Python, in ms.
+    cpu: numbers, strings and a dict that stay in the processor's caches; memory: 500,000
+    reads at random places in 64 MB, each a wait on memory, as the index and the match
+    board's reads are."""
+    if not _SCATTERED:
+        rng = random.Random(1)
+        _SCATTERED.extend(rng.random() for _ in range(2_000_000))
+        _ORDER.extend(rng.sample(range(len(_SCATTERED)), 500_000))
+    cpu = memory = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        seen: dict[str, int] = {}
+        for i in range(100_000):
+            key = f"k{i % 997}"
+            seen[key] = seen.get(key, 0) + i * i % 7
+        cpu = min(cpu, (time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        total = 0.0
+        for i in _ORDER:
+            total += _SCATTERED[i]
+        memory = min(memory, (time.perf_counter() - started) * 1000)
+    return round(cpu, 1), round(memory, 1)
+
+
 def run(env: dict[str, str]) -> dict:
     import django
 
@@ -404,8 +451,8 @@ def run(env: dict[str, str]) -> dict:
     from postings.models import Posting
 
     _setup_database()
-    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} at the start")
-    figures: dict = {}
+    figures: dict = {"machine": {}}
+    _machine("start", figures)
     served = {"patterns", "api", "posting", "random", "concurrent", "api-random", "api-concurrent"}
     if (served | {"match", "match-concurrent"}) & set(PARTS):
         vocab = vocabulary_from_database(sample_percent=0.5 if N > 50_000 else None)
@@ -436,7 +483,7 @@ def run(env: dict[str, str]) -> dict:
             server.stop()
     if "match" in PARTS or "match-concurrent" in PARTS:
         _match_parts(env, vocab, figures)
-    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} at the end")
+    _machine("end", figures)
     print(json.dumps({"postings": Posting.objects.count(), "figures": figures}))
     return figures
 
