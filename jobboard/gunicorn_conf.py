@@ -1,5 +1,6 @@
 """What the web server needs whoever starts it (`make run`, docker-compose)."""
 
+import gc
 import multiprocessing
 import os
 
@@ -12,3 +13,16 @@ limit_request_line = 8190
 # which runs on the same machine under `make run`, another renders (make bench-browse's
 # concurrent part measures it). WEB_CONCURRENCY overrides it.
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * multiprocessing.cpu_count() + 1)))
+
+# jobboard/wsgi.py freezes what a worker has loaded when it starts. What its first requests
+# load for good (the taxonomy's index, the match board, the search index's reader, compiled
+# templates) is frozen too, once that many have been served: otherwise each full garbage
+# collection walks all of it again, inside whichever request set it off.
+FREEZE_AFTER_REQUESTS = 50
+
+
+def post_request(worker, req, environ, resp):
+    worker.served = getattr(worker, "served", 0) + 1
+    if worker.served == FREEZE_AFTER_REQUESTS:
+        gc.collect()
+        gc.freeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -17,3 +18,26 @@ def test_what_the_web_process_loads_at_start_is_left_out_of_garbage_collection()
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 10_000  # Django and the apps' modules, not a handful
+
+
+def test_what_a_workers_first_requests_load_is_left_out_too_once_they_are_served():
+    from jobboard import gunicorn_conf
+
+    class Worker:
+        pass
+
+    worker = Worker()
+    frozen = gc.get_freeze_count()
+    try:
+        for _ in range(gunicorn_conf.FREEZE_AFTER_REQUESTS - 1):
+            gunicorn_conf.post_request(worker, None, {}, None)
+        assert gc.get_freeze_count() == frozen  # still loading: nothing frozen yet
+        kept = [{"loaded": i} for i in range(5_000)]  # what the requests kept for good
+        gunicorn_conf.post_request(worker, None, {}, None)
+        assert gc.get_freeze_count() >= frozen + len(kept)
+        once = gc.get_freeze_count()
+        later = [{"per request": i} for i in range(5_000)]
+        gunicorn_conf.post_request(worker, None, {}, None)
+        assert gc.get_freeze_count() == once, len(later)  # once per worker, not per request
+    finally:
+        gc.unfreeze()  # the rest of the suite collects as usual
