@@ -460,8 +460,8 @@ def run(env: dict[str, str]) -> dict:
         server = _Gunicorn(env)
         try:
             client = _Http(server.port)
-            # Both workers warm (each reads the index, the board and the taxonomy on its
-            # first request): the random part's warm-up searches and a few posting pages.
+            # The workers warm (each reads the index, the board and the taxonomy on its
+            # first requests): the random part's warm-up searches and a few posting pages.
             _warm_up(server, vocab)
             if "patterns" in PARTS or "api" in PARTS:
                 patterns = _patterns(_terms())
