@@ -127,6 +127,28 @@ def posting_cards(
     return mark_safe(html)  # noqa: S308 - Jinja2 escaped every value (autoescape)
 
 
+def _facet_macros():
+    return _jinja("postings/_facets.html").module
+
+
+@register.simple_tag
+def facet_options(facet, name: str) -> SafeString:
+    """The checkbox rows of one filter (postings.search.Facet), sent as `name`."""
+    return mark_safe(_facet_macros().options(facet, name))  # noqa: S308 - as above
+
+
+@register.simple_tag
+def facet_fieldsets(facets) -> SafeString:
+    """A fieldset of checkbox rows for each of these filters."""
+    return mark_safe(_facet_macros().fieldsets(facets))  # noqa: S308 - as above
+
+
+@register.simple_tag
+def posted_options(facet) -> SafeString:
+    """The <option>s of the "posted within" filter, with their counts."""
+    return mark_safe(_facet_macros().posted_options(facet))  # noqa: S308 - as above
+
+
 def _save_macros():
     return _jinja("postings/seekers/_save.html").module
 

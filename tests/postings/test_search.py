@@ -510,3 +510,38 @@ def test_each_page_holds_the_postings_of_its_place_in_the_order(
         assert [p.pk for p in result.postings] == expected[(page - 1) * 2 : page * 2], page
         page, last_page = page + 1, result.last_page
     assert last_page == (2 if cap == 3 else 4)  # broad: pages stop where the count does
+
+
+def test_the_filters_show_each_choice_with_its_count_and_the_ones_picked_ticked(
+    client, monkeypatch, taxonomy
+):
+    from skills.models import Skill
+    from skills.services import taxonomy_changed
+
+    _ready(*PostingFactory.create_batch(3, seniority="senior", workplace="hybrid"))
+    _ready(PostingFactory(seniority="mid", workplace="remote"))
+    # A skill's name is the admins' text: shown as text, never as markup.
+    skill = Skill.objects.order_by("id").first()
+    Skill.objects.filter(pk=skill.pk).update(name="<b>C&C</b>")
+    taxonomy_changed()
+    Posting.objects.update(skill_ids=[skill.pk])
+    html = client.get(reverse("postings:list"), {"level": ["senior"], "posted_within": "7"})
+    html = html.content.decode()
+    assert (
+        '<input type="checkbox" name="level" value="senior" checked> Senior '
+        '<span class="count">3</span>' in html
+    )
+    assert (
+        '<input type="checkbox" name="level" value="mid"> Mid-level <span class="count">1' in html
+    )
+    assert (
+        '<input type="checkbox" name="workplace" value="hybrid"> Hybrid <span class="count">3'
+        in html
+    )
+    assert f'value="{skill.slug}"> &lt;b&gt;C&amp;C&lt;/b&gt; <span class="count">3' in html
+    assert '<option value="7" selected>Last week (3)</option>' in html
+    # Counted from the sample, a count says it is an estimate.
+    _sample_everything(monkeypatch, cap=2)
+    html = client.get(reverse("postings:list"), {"level": ["senior"]}).content.decode()
+    assert '<legend>Workplace <span class="estimate">(counts estimated)</span></legend>' in html
+    assert 'value="hybrid"> Hybrid <span class="count">≈3</span>' in html
