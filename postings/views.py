@@ -135,11 +135,11 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     index = skill_index()
     groups = skill_groups(index, posting.skill_ids, posting.preferred_skill_ids)
     similar = similar_roles(posting, index)
-    back_url = _back_to_results(request)
+    back_url, back_text = _back_to_results(request)
     context = {
         "posting": posting,
         "back_url": back_url,
-        "back_to_search": "?" in back_url,
+        "back_text": back_text,
         # The mail link's ping (it counts the click) must be an absolute http(s) address.
         "apply_ping": request.build_absolute_uri(reverse("posting_apply", args=[posting.pk])),
         "saved": posting.pk in saved_posting_ids(user=request.user, posting_ids=[posting.pk]),
@@ -169,11 +169,16 @@ def _your_match(request: HttpRequest, posting: Posting, index: SkillIndex) -> di
     return {"coverage": covered, "text": text, "match_url": f"{reverse('match:match')}?{have}"}
 
 
-def _back_to_results(request: HttpRequest) -> str:
-    """Where "back" leads from a posting: the search the seeker came from (this site's own
-    /jobs/ address with its filters, as the browser's Referer gives it), else all jobs."""
-    jobs = reverse("postings:list")
+def _back_to_results(request: HttpRequest) -> tuple[str, str]:
+    """Where "back" leads from a posting, and its words: the search or the skill match the
+    seeker came from (this site's own /jobs/ or /match/ address with its query, as the
+    browser's Referer gives it), else all jobs."""
+    jobs, matches = reverse("postings:list"), reverse("match:match")
     came_from = urlsplit(request.headers.get("Referer", ""))
-    if came_from.netloc == request.get_host() and came_from.path == jobs and came_from.query:
-        return f"{jobs}?{came_from.query}"
-    return jobs
+    if came_from.netloc == request.get_host():
+        query = f"?{came_from.query}" if came_from.query else ""
+        if came_from.path == jobs and query:
+            return f"{jobs}{query}", "Back to results"
+        if came_from.path == matches:  # with the skills in the address, or the account's
+            return f"{matches}{query}", "Back to your matches"
+    return jobs, "All jobs"

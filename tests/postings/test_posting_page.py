@@ -26,9 +26,20 @@ def test_back_leads_to_the_results_the_seeker_came_from(taxonomy):
 
 
 @pytest.mark.parametrize(
+    ("referer", "back"),
+    [("http://testserver/match/?have=pytorch&have=sql&level=senior",
+      "/match/?have=pytorch&amp;have=sql&amp;level=senior"),
+     ("http://testserver/match/", "/match/")],
+)  # fmt: skip
+def test_back_leads_to_the_skill_match_the_seeker_came_from(taxonomy, referer, back):
+    html = _page(PostingFactory(), referer=referer)
+    assert f'<a href="{back}" id="back-to-results">← Back to your matches</a>' in html
+
+
+@pytest.mark.parametrize(
     "referer",
     ["", "http://elsewhere.example/jobs/?q=vision", "http://testserver/salaries/?role=x",
-     "http://testserver/jobs/"],
+     "http://testserver/jobs/", "http://elsewhere.example/match/?have=sql"],
 )  # fmt: skip
 def test_back_leads_to_all_jobs_from_anywhere_else(taxonomy, referer):
     posting = PostingFactory()
