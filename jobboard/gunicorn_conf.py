@@ -14,10 +14,21 @@ limit_request_line = 8190
 # concurrent part measures it). WEB_CONCURRENCY overrides it.
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * multiprocessing.cpu_count() + 1)))
 
-# jobboard/wsgi.py freezes what a worker has loaded when it starts. What its first requests
-# load for good (the taxonomy's index, the match board, the search index's reader, compiled
-# templates) is frozen too, once that many have been served: otherwise each full garbage
-# collection walks all of it again, inside whichever request set it off.
+
+# Before a worker takes requests, it loads what its first requests would (jobboard.warm):
+# the taxonomy, the match board, the search index, the templates. That and what wsgi.py
+# froze are then left out of garbage collection, whose full passes would otherwise walk all
+# of it again inside whichever request set one off.
+def post_worker_init(worker):
+    from jobboard.warm import warm_up
+
+    worker.log.info(warm_up())
+    gc.collect()
+    gc.freeze()
+
+
+# What the first requests load for good all the same (lru caches, templates not warmed) is
+# frozen too, once that many have been served.
 FREEZE_AFTER_REQUESTS = 50
 
 

@@ -366,6 +366,13 @@ def spans(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 _opened: Board | None = None
 
 
+def board_built() -> bool:
+    """Whether a board this release can open is on disk: board() then opens it, and builds
+    nothing (a build at a million postings takes minutes, the worker's job)."""
+    path = _files.current()
+    return path is not None and _format(path) == FORMAT
+
+
 def board(skills: SkillIndex) -> Board:
     """The board being served, with the weights of `skills`; built here when there is none
     yet (a fresh install before the worker's first run)."""

@@ -1,0 +1,93 @@
+"""A web worker loads what its first requests need before it takes any (jobboard.warm),
+checked on a real gunicorn started as `make run` starts it, on the test database."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from jobboard.localservices import free_port
+from jobboard.runlocal import web_command
+from postings.engine import index as engine_index
+from postings.matching.board import board_sync
+from postings.tagging.services import postings_tag
+from tests.factories import PostingFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _get(port: int, path: str) -> int:
+    connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection_.request("GET", path)
+        return connection_.getresponse().status
+    finally:
+        connection_.close()
+
+
+def _serve(log_path, database_url: str):
+    """gunicorn with one worker; once it answers, the proc (its log in log_path)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "WEB_CONCURRENCY": "1",
+        "SEARCH_INDEX_DIR": str(settings.SEARCH_INDEX_DIR),
+        "MATCH_BOARD_DIR": str(settings.MATCH_BOARD_DIR),
+    }
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            web_command(port, access_log=False), env=env, stdout=log, stderr=log
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            _get(port, "/static/img/icon.svg")
+            return proc, port
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(log_path.read_text())
+            time.sleep(0.1)
+
+
+def _stop(proc) -> None:
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_a_worker_loads_the_board_the_index_and_answers_a_search_before_its_first_request(
+    taxonomy, index_dir, tmp_path
+):
+    postings = PostingFactory.create_batch(3)
+    postings_tag(posting_ids=[p.pk for p in postings])
+    board_sync(wait=True)
+    assert engine_index.index_rebuild() == 3
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    proc, port = _serve(tmp_path / "web.log", url)
+    try:
+        log = (tmp_path / "web.log").read_text()
+        assert "5 skills, the match board (3 roles), the search index (3 postings)" in log, log
+        assert "/jobs/ 200, /match/ 200." in log, log
+        assert _get(port, "/jobs/?q=engineer") == 200
+    finally:
+        _stop(proc)
+
+
+def test_a_worker_that_cannot_reach_the_database_at_start_still_serves(tmp_path):
+    unused = f"postgres://nobody:secret@127.0.0.1:{free_port()}/nowhere"
+    proc, port = _serve(tmp_path / "web.log", unused)
+    try:
+        log = (tmp_path / "web.log").read_text()
+        assert "Warming up stopped; the first requests load the rest." in log, log
+        assert "Warmed up in" in log and ": 6 templates." in log, log
+        assert _get(port, "/static/img/icon.svg") == 200
+    finally:
+        _stop(proc)
