@@ -124,6 +124,13 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
+# A database that takes connections but never answers (a host gone, a full backlog) fails a
+# connection in this many seconds rather than the system's minutes: a web worker warming up
+# (jobboard.warm) then starts all the same, under gunicorn's 30-second limit, and a request
+# gets its error page. An explicit ?connect_timeout= in DATABASE_URL wins.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 10, minimum=1, maximum=300)
+)
 
 REDIS_URL = env_url(
     "REDIS_URL",

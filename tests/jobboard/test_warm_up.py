@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import socket
 import subprocess
 import time
 
@@ -31,7 +32,7 @@ def _get(port: int, path: str) -> int:
         connection_.close()
 
 
-def _serve(log_path, database_url: str):
+def _serve(log_path, database_url: str, **extra_env: str):
     """gunicorn with one worker; once it answers, the proc (its log in log_path)."""
     port = free_port()
     env = {
@@ -40,6 +41,7 @@ def _serve(log_path, database_url: str):
         "WEB_CONCURRENCY": "1",
         "SEARCH_INDEX_DIR": str(settings.SEARCH_INDEX_DIR),
         "MATCH_BOARD_DIR": str(settings.MATCH_BOARD_DIR),
+        **extra_env,
     }
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
@@ -91,3 +93,24 @@ def test_a_worker_that_cannot_reach_the_database_at_start_still_serves(tmp_path)
         assert _get(port, "/static/img/icon.svg") == 200
     finally:
         _stop(proc)
+
+
+def test_a_worker_whose_database_takes_the_connection_and_never_answers_still_starts(tmp_path):
+    # A port that takes connections (the system's backlog) and never says a word.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        url = f"postgres://nobody:secret@127.0.0.1:{silent.getsockname()[1]}/nowhere"
+        started = time.monotonic()
+        proc, port = _serve(tmp_path / "web.log", url, DB_CONNECT_TIMEOUT="2")
+        try:
+            assert time.monotonic() - started < 25  # gunicorn kills a worker silent for 30
+            log = (tmp_path / "web.log").read_text()
+            assert "Warming up stopped; the first requests load the rest." in log, log
+            assert "timeout expired" in log, log
+            assert _get(port, "/static/img/icon.svg") == 200
+        finally:
+            _stop(proc)
+    finally:
+        silent.close()
