@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import subprocess
 import time
 
@@ -10,17 +9,9 @@ import pytest
 
 from jobboard.localservices import free_port
 from jobboard.runlocal import _processes
+from tests.jobboard.served import status
 
 pytestmark = pytest.mark.e2e
-
-
-def _status(port: int, path: str) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request("GET", path)
-        return connection.getresponse().status
-    finally:
-        connection.close()
 
 
 @pytest.fixture
@@ -31,7 +22,7 @@ def gunicorn_port():
     try:
         for _ in range(100):
             try:
-                _status(port, "/static/img/icon.svg")
+                status(port, "/static/img/icon.svg")
                 break
             except OSError:
                 time.sleep(0.1)
@@ -44,4 +35,4 @@ def gunicorn_port():
 def test_an_over_long_search_address_reaches_django(gunicorn_port):
     # 6,000 characters of search text: Django answers (here a 404 for an unknown path, so
     # no database is needed), not gunicorn's bare "414 Request-URI Too Large".
-    assert _status(gunicorn_port, f"/no-such-page/?q={'x' * 6000}") == 404
+    assert status(gunicorn_port, f"/no-such-page/?q={'x' * 6000}") == 404

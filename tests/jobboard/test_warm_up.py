@@ -3,7 +3,6 @@ checked on a real gunicorn started as `make run` starts it, on the test database
 
 from __future__ import annotations
 
-import http.client
 import os
 import socket
 import subprocess
@@ -19,17 +18,9 @@ from postings.engine import index as engine_index
 from postings.matching.board import board_sync
 from postings.tagging.services import postings_tag
 from tests.factories import PostingFactory
+from tests.jobboard.served import status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _get(port: int, path: str) -> int:
-    connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection_.request("GET", path)
-        return connection_.getresponse().status
-    finally:
-        connection_.close()
 
 
 def _serve(log_path, database_url: str, **extra_env: str):
@@ -50,7 +41,7 @@ def _serve(log_path, database_url: str, **extra_env: str):
     deadline = time.monotonic() + 60
     while True:
         try:
-            _get(port, "/static/img/icon.svg")
+            status(port, "/static/img/icon.svg")
             return proc, port
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
@@ -62,6 +53,18 @@ def _serve(log_path, database_url: str, **extra_env: str):
 def _stop(proc) -> None:
     proc.terminate()
     proc.wait(timeout=30)
+
+
+def _serves_without_its_database(tmp_path, database_url: str, **extra_env: str) -> str:
+    """Start a worker whose database fails; check it warned and serves; its log."""
+    proc, port = _serve(tmp_path / "web.log", database_url, **extra_env)
+    try:
+        log = (tmp_path / "web.log").read_text()
+        assert "Warming up stopped; the first requests load the rest." in log, log
+        assert status(port, "/static/img/icon.svg") == 200
+        return log
+    finally:
+        _stop(proc)
 
 
 def test_a_worker_loads_the_board_the_index_and_answers_a_search_before_its_first_request(
@@ -78,21 +81,15 @@ def test_a_worker_loads_the_board_the_index_and_answers_a_search_before_its_firs
         log = (tmp_path / "web.log").read_text()
         assert "5 skills, the match board (3 roles), the search index (3 postings)" in log, log
         assert "/jobs/ 200, /match/ 200." in log, log
-        assert _get(port, "/jobs/?q=engineer") == 200
+        assert status(port, "/jobs/?q=engineer") == 200
     finally:
         _stop(proc)
 
 
 def test_a_worker_that_cannot_reach_the_database_at_start_still_serves(tmp_path):
     unused = f"postgres://nobody:secret@127.0.0.1:{free_port()}/nowhere"
-    proc, port = _serve(tmp_path / "web.log", unused)
-    try:
-        log = (tmp_path / "web.log").read_text()
-        assert "Warming up stopped; the first requests load the rest." in log, log
-        assert "Warmed up in" in log and ": 6 templates." in log, log
-        assert _get(port, "/static/img/icon.svg") == 200
-    finally:
-        _stop(proc)
+    log = _serves_without_its_database(tmp_path, unused)
+    assert "Warmed up in" in log and ": 6 templates." in log, log
 
 
 def test_a_worker_whose_database_takes_the_connection_and_never_answers_still_starts(tmp_path):
@@ -103,14 +100,8 @@ def test_a_worker_whose_database_takes_the_connection_and_never_answers_still_st
     try:
         url = f"postgres://nobody:secret@127.0.0.1:{silent.getsockname()[1]}/nowhere"
         started = time.monotonic()
-        proc, port = _serve(tmp_path / "web.log", url, DB_CONNECT_TIMEOUT="2")
-        try:
-            assert time.monotonic() - started < 25  # gunicorn kills a worker silent for 30
-            log = (tmp_path / "web.log").read_text()
-            assert "Warming up stopped; the first requests load the rest." in log, log
-            assert "timeout expired" in log, log
-            assert _get(port, "/static/img/icon.svg") == 200
-        finally:
-            _stop(proc)
+        log = _serves_without_its_database(tmp_path, url, DB_CONNECT_TIMEOUT="2")
+        assert time.monotonic() - started < 25  # gunicorn kills a worker silent for 30
+        assert "timeout expired" in log, log
     finally:
         silent.close()
