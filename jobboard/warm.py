@@ -5,13 +5,13 @@ URL configuration and the templates on its first requests, and its first answer 
 page sets up more (connections, caches, first renders). At a million postings a fresh
 worker's first /match/ took 547 ms where the next took 28, and its first search 80 ms where
 later ones took 33. With a worker per core and one more, every restart and every replaced
-worker showed that to users: it was the match page's tail in make bench-browse (p99 830
-ms, max 1.5 s under load). gunicorn runs warm_up after starting each worker, before it
-takes requests (post_worker_init in jobboard.gunicorn_conf): it loads those, then answers
-a search and a skill match in-process, as gunicorn would hand them over, and throws the
-answers away. Both pages only read. Measured on one fresh worker at a million postings
-(/work/walk/cold.py): first /match/ 547 -> 30 ms, first search 80 -> 40 ms, at the cost of
-half a second before the worker takes requests.
+worker showed that to users, and make bench-browse's one-client match figures showed it
+too (p99 830 ms). gunicorn runs warm_up after starting each worker, before it takes
+requests (post_worker_init in jobboard.gunicorn_conf): it loads those, then answers a
+search and a skill match in-process, as gunicorn would hand them over, and throws the
+answers away. Both pages only read. Measured on one fresh worker at a million postings:
+first /match/ 547 -> 30 ms, first search 80 -> 40 ms, for half a second before the worker
+takes requests.
 """
 
 from __future__ import annotations
