@@ -623,9 +623,12 @@ def ids_at_most(searcher: tantivy.Searcher, query: Query, at_most: int) -> list[
 
 
 def ids_of(searcher: tantivy.Searcher, query: Query, limit: int) -> list[int]:
-    """The ids of up to `limit` matches (in no particular order)."""
+    """The ids of up to `limit` matches (in no particular order).
+
+    Ordered by id, each hit's key is its id: reading the id column again for each hit cost
+    as much again (23 ms for the 320,000 roles of two role filters at a million)."""
     hits = searcher.search(query, limit, count=False, order_by_field="id").hits
-    return searcher.fast_field_values("id", [address for _, address in hits])
+    return [pk for pk, _ in hits]
 
 
 def with_ids(query: Query, ids: list[int]) -> Query:

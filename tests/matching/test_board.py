@@ -96,3 +96,15 @@ def test_the_visible_rows_kept_between_moments_are_those_visible_then(taxonomy):
         assert set(shown.tolist()) == set(
             Posting.objects.visible(moment).values_list("pk", flat=True)
         ), second
+
+
+def test_rows_of_finds_each_posting_on_the_board_once_and_skips_the_others(taxonomy):
+    made = _published(6)
+    board_sync(wait=True)
+    board = match_board.board(skill_index())
+    ids = [p.pk for p in made]
+    unknown = max(ids) + 1_000
+    rows = board.rows_of([ids[3], ids[0], ids[3], unknown, ids[5], ids[0]])
+    assert sorted(board.ids[rows].tolist()) == sorted([ids[0], ids[3], ids[5]])
+    assert len(board.rows_of([])) == len(board.rows_of([unknown])) == 0
+    assert sorted(board.ids[board.rows_of(iter(ids))].tolist()) == sorted(ids)
