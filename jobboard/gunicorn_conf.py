@@ -23,8 +23,7 @@ def post_worker_init(worker):
     from jobboard.warm import warm_up
 
     worker.log.info(warm_up())
-    gc.collect()
-    gc.freeze()
+    _freeze()
 
 
 # What the first requests load for good all the same (lru caches, templates not warmed) is
@@ -35,5 +34,9 @@ FREEZE_AFTER_REQUESTS = 50
 def post_request(worker, req, environ, resp):
     worker.served = getattr(worker, "served", 0) + 1
     if worker.served == FREEZE_AFTER_REQUESTS:
-        gc.collect()
-        gc.freeze()
+        _freeze()
+
+
+def _freeze() -> None:
+    gc.collect()  # what is garbage already is not kept for good
+    gc.freeze()

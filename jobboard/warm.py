@@ -27,8 +27,11 @@ from django.urls import reverse
 
 logger = logging.getLogger(__name__)
 
-# The pages answered in-process: reads only (no view counted, no form sent).
-_ANSWERED = ("/jobs/?q=engineer", "/match/?have=python&have=sql")
+# The pages answered in-process: reads only (no view counted, no form sent). The match
+# only when a board is built: without one, /match/ builds it (minutes at a million postings,
+# past gunicorn's 30-second limit for a worker that has not started).
+_SEARCH = "/jobs/?q=engineer"
+_MATCH = "/match/?have=python&have=sql"
 # The pages most asked for, and the Jinja2 rows they repeat.
 _PAGES = ("postings/posting_list.html", "postings/posting_detail.html", "postings/match.html")
 _ROWS = ("postings/_posting_cards.html", "postings/_facets.html", "postings/seekers/_save.html")
@@ -55,11 +58,13 @@ def warm_up() -> str:
         loaded.append(f"{len(_PAGES) + len(_ROWS)} templates")
         skills = skill_index()
         loaded.append(f"{len(skills.by_slug):,} skills")
-        if board_built():
+        built = board_built()
+        if built:
             loaded.append(f"the match board ({len(board(skills).ids):,} roles)")
         if (found := searcher()) is not None:
             loaded.append(f"the search index ({found.num_docs:,} postings)")
-        loaded += [f"{path.split('?')[0]} {_answer(path)}" for path in _ANSWERED]
+        for path in (_SEARCH, _MATCH) if built else (_SEARCH,):
+            loaded.append(f"{path.split('?')[0]} {_answer(path)}")
     except Exception:  # whatever it was, the first requests load the rest
         logger.warning("Warming up stopped; the first requests load the rest.", exc_info=True)
     took = (time.perf_counter() - started) * 1000
@@ -70,11 +75,12 @@ def _answer(path: str) -> int:
     """A GET of `path` answered by this process as gunicorn would hand it over (on this
     site's first allowed host, over https where only https is served); its status."""
     from jobboard.wsgi import application
+    from postings.mail import site_domain
 
     route, _, query = path.partition("?")
-    host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"), "localhost")
     environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": route, "QUERY_STRING": query, "HTTP_HOST": host,
+        "REQUEST_METHOD": "GET", "PATH_INFO": route, "QUERY_STRING": query,
+        "HTTP_HOST": site_domain(),
         "wsgi.url_scheme": "https" if settings.SECURE_SSL_REDIRECT else "http",
     }  # fmt: skip
     if settings.SECURE_PROXY_SSL_HEADER:

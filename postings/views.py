@@ -173,12 +173,13 @@ def _back_to_results(request: HttpRequest) -> tuple[str, str]:
     """Where "back" leads from a posting, and its words: the search or the skill match the
     seeker came from (this site's own /jobs/ or /match/ address with its query, as the
     browser's Referer gives it), else all jobs."""
-    jobs, matches = reverse("postings:list"), reverse("match:match")
+    jobs = reverse("postings:list")
     came_from = urlsplit(request.headers.get("Referer", ""))
     if came_from.netloc == request.get_host():
         query = f"?{came_from.query}" if came_from.query else ""
         if came_from.path == jobs and query:
             return f"{jobs}{query}", "Back to results"
-        if came_from.path == matches:  # with the skills in the address, or the account's
+        # A match with its skills in the address, or the account's (no query).
+        if came_from.path == (matches := reverse("match:match")):
             return f"{matches}{query}", "Back to your matches"
     return jobs, "All jobs"

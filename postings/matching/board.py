@@ -108,8 +108,7 @@ def board_sync(*, wait: bool = False) -> int:
     try:
         with _files.writing(wait=wait):
             current = _files.current()
-            usable = current is not None and _format(current) == FORMAT
-            if usable and not generations.out_of_date(current):
+            if _usable(current) and not generations.out_of_date(current):
                 # The files first: a large board rebuilt a moment ago waits in any case.
                 if _rows(current) >= QUICK_ROWS and _age(current) < REBUILD_EVERY:
                     return 0
@@ -118,6 +117,11 @@ def board_sync(*, wait: bool = False) -> int:
             return _rebuild()
     except Busy:
         return 0
+
+
+def _usable(generation: Path | None) -> bool:
+    """Whether there is a generation and this release can read it (written in its FORMAT)."""
+    return generation is not None and _format(generation) == FORMAT
 
 
 def _format(generation: Path) -> int | None:
@@ -379,8 +383,7 @@ _opened: Board | None = None
 def board_built() -> bool:
     """Whether a board this release can open is on disk: board() then opens it, and builds
     nothing (a build at a million postings takes minutes, the worker's job)."""
-    path = _files.current()
-    return path is not None and _format(path) == FORMAT
+    return _usable(_files.current())
 
 
 def board(skills: SkillIndex) -> Board:
@@ -390,7 +393,7 @@ def board(skills: SkillIndex) -> Board:
     path = _files.current()
     if _opened is not None and _opened.path == path and _opened.taxonomy == skills.version:
         return _opened  # the one it opened: its format was checked then (no file read here)
-    if path is None or _format(path) != FORMAT:  # none yet, or written by an older release
+    if not _usable(path):  # none yet, or written by an older release
         board_sync(wait=True)
         path = _files.current()
     _opened = _open(path, skills)

@@ -86,6 +86,19 @@ def test_a_worker_loads_the_board_the_index_and_answers_a_search_before_its_firs
         _stop(proc)
 
 
+def test_a_worker_with_no_board_built_yet_leaves_building_it_to_the_celery_worker(
+    taxonomy, tmp_path
+):
+    PostingFactory.create_batch(2)
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    proc, _ = _serve(tmp_path / "web.log", url)
+    _stop(proc)
+    log = (tmp_path / "web.log").read_text()
+    assert "5 skills, /jobs/ 200." in log, log  # no board opened, no /match/ answered
+    assert not any(settings.MATCH_BOARD_DIR.iterdir())  # and none built
+
+
 def test_a_worker_that_cannot_reach_the_database_at_start_still_serves(tmp_path):
     unused = f"postgres://nobody:secret@127.0.0.1:{free_port()}/nowhere"
     log = _serves_without_its_database(tmp_path, unused)
