@@ -231,9 +231,9 @@ def _posting_part(client, figures: dict) -> None:
     from postings.models import Posting
 
     width = 38
-    # Each of RUNS postings is viewed twice: the first view also fills what the page keeps
-    # per posting (its rendered description and its choice of similar roles), the second is
-    # the warm figure. Both are reported, and the target is about both.
+    # Each of RUNS postings is viewed twice: the first view reads its rows cold (the page
+    # keeps nothing per posting), the second is the warm figure. Both are reported, and the
+    # target is about both.
     ids = list(Posting.objects.visible().order_by("?").values_list("id", flat=True)[:RUNS])
     first, again = [], []
     for posting in Posting.objects.filter(id__in=ids):

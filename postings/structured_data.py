@@ -18,7 +18,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from postings.models import REMOTE_REGIONS, EmploymentType, PayPeriod, Posting, Workplace
-from postings.rendering import markdown_to_html_cached
+from postings.rendering import markdown_to_html
 from salaries.geography import COUNTRY_NAMES
 from salaries.vocabulary import RoleFamily
 
@@ -79,7 +79,7 @@ def job_posting(
         "@context": "https://schema.org",
         "@type": "JobPosting",
         "title": posting.title,
-        "description": markdown_to_html_cached(posting.description),
+        "description": markdown_to_html(posting.description),
         "url": absolute(posting.get_absolute_url()),
         "identifier": {"@type": "PropertyValue", "name": SITE_NAME, "value": str(posting.pk)},
         "datePosted": posting.published_at.isoformat(),
@@ -125,5 +125,5 @@ def job_posting(
 
 def summary(text: str) -> str:
     """A page description from Markdown or HTML: plain words, at most DESCRIPTION_CHARS."""
-    plain = " ".join(strip_tags(markdown_to_html_cached(text)).split())
+    plain = " ".join(strip_tags(markdown_to_html(text)).split())
     return Truncator(plain).chars(DESCRIPTION_CHARS)

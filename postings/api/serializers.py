@@ -20,7 +20,7 @@ from postings.models import (
     Status,
     Workplace,
 )
-from postings.rendering import markdown_to_html_cached
+from postings.rendering import markdown_to_html
 from salaries.models import BandWorkplace, SalaryBand, Scope
 from salaries.services import PayInsight
 
@@ -204,7 +204,7 @@ class JobDetailSerializer(JobSerializer):
     )
 
     def get_description_html(self, posting: Posting) -> str:
-        return markdown_to_html_cached(posting.description)
+        return markdown_to_html(posting.description)
 
 
 class CategorySerializer(serializers.Serializer):

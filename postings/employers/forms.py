@@ -179,9 +179,10 @@ class PostingForm(LabelsMixin, forms.ModelForm):
         }
         help_texts = {
             "title": "What the role is called, e.g. “Senior ML Engineer, Ranking”.",
-            "description": "Markdown: **bold**, *italic*, lists with “- ”, headings with "
-            "“## ”, links as [text](https://…). Name the tools and methods the role uses: the "
-            "board tags the posting's skills from this text. Preview before you submit.",
+            "description": "Markdown as on GitHub: **bold**, *italic*, lists with “- ”, "
+            "headings with “## ”, links as [text](https://…). Name the tools and methods the "
+            "role uses: the board tags the posting's skills from this text. Preview before you "
+            "submit.",
             "city": "Where the office is; for remote roles, leave empty or name a hub.",
             "salary_min": "The lowest pay you would offer, as a number (e.g. 120000).",
             "salary_max": "The highest pay you would offer. Required with the minimum: a "

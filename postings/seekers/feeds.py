@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 
 from postings.filters import parse_search
 from postings.models import Posting
-from postings.rendering import markdown_to_html_cached
+from postings.rendering import markdown_to_html
 from postings.seekers.services import describe_search
 from skills.services import skill_index
 
@@ -106,7 +106,7 @@ def _summaries(postings: list[Posting]) -> None:
         Posting.objects.filter(pk__in=[p.pk for p in postings]).values_list("pk", "description")
     )
     for posting in postings:
-        text = strip_tags(markdown_to_html_cached(texts.get(posting.pk, "")))
+        text = strip_tags(markdown_to_html(texts.get(posting.pk, "")))
         posting.feed_summary = Truncator(" ".join(text.split())).words(SUMMARY_WORDS)
 
 

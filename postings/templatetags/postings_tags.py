@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from postings.cards import Card, plain_cards
 from postings.models import Posting
-from postings.rendering import markdown_to_html_cached
+from postings.rendering import markdown_to_html
 from postings.tagging import services as tagging
 from postings.tagging.services import RetagProgress
 
@@ -20,7 +20,7 @@ register = template.Library()
 @register.filter
 def markdown(source: str) -> SafeString:
     # Safe to mark: markdown_to_html sanitizes with an allow-list (see postings/rendering.py).
-    return mark_safe(markdown_to_html_cached(source or ""))  # noqa: S308
+    return mark_safe(markdown_to_html(source or ""))  # noqa: S308
 
 
 # What keeps JSON inside a <script> element from closing it or opening a comment (as

@@ -35,6 +35,26 @@ def test_ordinary_markdown_still_renders():
     assert 'rel="nofollow noopener ugc"' in html
 
 
+def test_github_flavoured_markdown_renders_as_employers_write_it():
+    html = markdown_to_html(
+        "We offer:\n"
+        "- equity\n"
+        "- ~~free lunch~~ a lunch budget\n\n"
+        "| Level | Pay |\n| --- | ---: |\n| Senior | 150k |\n\n"
+        "More at https://careers.example/ml and <b>bold</b> <u>kept as text</u>."
+    )
+    # A list straight after a line of text is a list (Python-Markdown wanted a blank line).
+    assert "<p>We offer:</p>\n<ul>\n<li>equity</li>" in html
+    assert "<del>free lunch</del>" in html
+    assert "<th>Level</th>" in html and '<td align="right">150k</td>' in html
+    assert (
+        '<a href="https://careers.example/ml" rel="nofollow noopener ugc">'
+        "https://careers.example/ml</a>"
+    ) in html
+    # Raw HTML reaches the sanitizer: allowed tags stay, others lose the tag, not the words.
+    assert "<b>bold</b> kept as text." in html
+
+
 @pytest.mark.django_db
 def test_the_detail_page_shows_the_sanitized_description(client):
     posting = PostingFactory(description="Hi <script>alert(1)</script> [x](javascript:alert(1))")
