@@ -143,7 +143,7 @@ def search_postings(data: QueryDict) -> SearchResult:
     if summary.ids is not None and sort != "relevance" and summary.ids_page == page:
         # A counted set came with its page. visible() again: the index may not have seen a
         # posting closed a moment ago.
-        results = Posting.objects.visible().listed(summary.ids)
+        results = Posting.objects.visible_listed(summary.ids)
     else:
         results = _page(parsed, summary, page)
 

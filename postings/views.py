@@ -29,7 +29,7 @@ def _get_public_posting(pk: int) -> Posting:
 
     Drafts, postings under review and rejected ones answer 404, as if they did not exist.
     """
-    posting = Posting.objects.visible().select_related("company").filter(pk=pk).first()
+    posting = Posting.objects.visible_one(pk)
     if posting is None:
         ended = Posting.objects.gone().select_related("company").filter(pk=pk).first()
         if ended is not None:

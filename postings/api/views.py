@@ -195,7 +195,7 @@ class JobDetail(PublicAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         # An id past bigint finds nothing: Django answers such a lookup empty without asking.
-        posting = Posting.objects.visible().select_related("company").filter(pk=pk).first()
+        posting = Posting.objects.visible_one(pk)
         if posting is None:
             raise NotFound("No open job with this id.")
         context = {

@@ -95,7 +95,7 @@ def match_page(
     chosen = [s.posting_id for s in ranking.ranked[wanted - PAGE_SIZE : wanted]]
     result.has_next = len(ranking.ranked) > wanted and page < MAX_PAGES
     # In ranked order; a role closed since the board was built is left out.
-    for posting in Posting.objects.visible().listed(chosen):
+    for posting in Posting.objects.visible_listed(chosen):
         covered = coverage(posting.skill_ids, posting.preferred_skill_ids, profile_shown)
         result.results.append(
             ResultLine(

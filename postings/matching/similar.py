@@ -63,4 +63,4 @@ def similar_roles(posting: Posting, skills: SkillIndex, *, limit: int = 5) -> li
     """The posting page's similar roles (similar_ids), read fresh through visible(): a role
     closed since the board was built is left out, not shown."""
     ids = similar_ids(board(skills), posting.pk, posting.skill_ids, posting.seniority, limit=limit)
-    return Posting.objects.visible().listed(ids)
+    return Posting.objects.visible_listed(ids)

@@ -18,6 +18,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 
+from postings.models.prepared import Prepared
 from salaries.geography import region_of
 
 # Shared with salary bands, which are grouped by the same levels, role families and workplaces.
@@ -215,12 +216,14 @@ class PostingQuerySet(models.QuerySet):
             )
         )
 
-    def listed(self, ids: list[int]) -> list[Posting]:
-        """These postings in this order, as lists show them: company joined, and no
+    def listing(self, ids: list[int]) -> PostingQuerySet:
+        """These postings as lists show them, in no order: company joined, and no
         description (a list never shows it, and it is read out of line)."""
-        found = self.with_ids(ids).select_related("company").defer("description")
-        by_id = {p.pk: p for p in found}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        return self.with_ids(ids).select_related("company").defer("description")
+
+    def listed(self, ids: list[int]) -> list[Posting]:
+        """These postings in this order, as lists show them (listing())."""
+        return _in_order(self.listing(ids), ids)
 
     def newest_first(self) -> PostingQuerySet:
         return self.order_by("-published_at", "-id")
@@ -232,12 +235,33 @@ class PostingQuerySet(models.QuerySet):
         return self.filter(Exact(Mod("id", SAMPLE_EVERY * every), 0))
 
 
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+def _in_order(found, ids: list[int]) -> list[Posting]:
+    by_id = {p.pk: p for p in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 class PostingManager(models.Manager.from_queryset(PostingQuerySet)):
     def get_queryset(self) -> PostingQuerySet:
         # The search document is only ever read by PostgreSQL (matching and ranking), and
         # loading it would fetch a kilobyte or two out of line for every posting. An instance
         # loaded without it saves only its other fields, which leaves the document alone.
         return super().get_queryset().defer("search_vector")
+
+    # The posting page's reads, compiled once per process (postings.models.prepared): with
+    # the company's columns, building their SQL took longer than PostgreSQL's answer.
+    def visible_one(self, pk: int) -> Posting | None:
+        """The posting with this id, company joined, if the public may see it (visible())."""
+        if not BIGINT_MIN <= pk <= BIGINT_MAX:
+            return None  # the ORM answers such an id empty without asking; PostgreSQL errs
+        found = _VISIBLE_ONE(timezone.now(), pk)
+        return found[0] if found else None
+
+    def visible_listed(self, ids: list[int]) -> list[Posting]:
+        """visible().listed(ids)."""
+        return _in_order(_VISIBLE_LISTING(timezone.now(), list(ids)), ids)
 
 
 def _display(name: str, choices: type[models.Choices]):
@@ -508,3 +532,13 @@ class Posting(models.Model):
     @property
     def remote_regions_label(self) -> str:
         return ", ".join(REMOTE_REGIONS.get(code, code) for code in self.remote_regions)
+
+
+_VISIBLE_ONE = Prepared(
+    lambda now, pk: Posting.objects.visible(now).select_related("company").filter(pk=pk),
+    datetime,
+    int,
+)
+_VISIBLE_LISTING = Prepared(
+    lambda now, ids: Posting.objects.visible(now).listing(ids), datetime, list
+)

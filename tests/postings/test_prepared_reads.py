@@ -1,0 +1,98 @@
+"""Reads compiled once (postings.models.prepared) give what the queryset they come from gives."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from postings.models import Posting, Status
+from postings.models.prepared import Prepared
+from tests.factories import PostingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(posting: Posting) -> dict:
+    loaded = {k: v for k, v in posting.__dict__.items() if k != "_state"}
+    company = posting._state.fields_cache.get("company")
+    company_fields = {k: v for k, v in company.__dict__.items() if k != "_state"}
+    return {"posting": loaded, "deferred": posting.get_deferred_fields(), "company": company_fields}
+
+
+@pytest.fixture
+def postings():
+    now = timezone.now()
+    return {
+        "open": PostingFactory(salary_min=90_000, salary_max=120_000, remote_regions=["EU"]),
+        "other": PostingFactory(),
+        "draft": PostingFactory(status=Status.DRAFT),
+        "expired by the clock": PostingFactory(expires_at=now - timedelta(minutes=1)),
+        "not yet published": PostingFactory(published_at=now + timedelta(hours=1)),
+    }
+
+
+def test_one_visible_posting_is_the_querysets(postings):
+    for name, posting in postings.items():
+        expected = Posting.objects.visible().select_related("company").filter(pk=posting.pk)
+        expected = expected.first()
+        with CaptureQueriesContext(connection) as queries:
+            found = Posting.objects.visible_one(posting.pk)
+        assert len(queries) == 1
+        if expected is None:
+            assert found is None, name
+        else:
+            assert _fields(found) == _fields(expected), name
+            assert found.company.name == expected.company.name
+    assert Posting.objects.visible_one(10**6) is None
+    # Past bigint: nothing, without asking PostgreSQL (which would fail the request).
+    with CaptureQueriesContext(connection) as queries:
+        assert Posting.objects.visible_one(2**63) is None
+    assert len(queries) == 0
+
+
+def test_listed_rows_are_the_querysets_in_the_order_asked(postings):
+    ids = [p.pk for p in reversed(postings.values())] + [10**6, postings["open"].pk]
+    expected = Posting.objects.visible().listed(ids)
+    found = Posting.objects.visible_listed(ids)
+    shown = postings["other"].pk, postings["open"].pk, postings["open"].pk
+    assert [p.pk for p in found] == list(shown)
+    assert [_fields(p) for p in found] == [_fields(p) for p in expected]
+    assert "description" in found[0].get_deferred_fields()  # a list never shows it
+    assert found[0].description == postings["other"].description  # read when asked
+    assert Posting.objects.visible_listed([]) == []
+
+
+def test_the_sql_is_compiled_on_the_first_call_only(postings, monkeypatch):
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or as_sql(self, *a, **k)
+    )
+    read = Prepared(
+        lambda now, pk: Posting.objects.visible(now).select_related("company").filter(pk=pk),
+        datetime,
+        int,
+    )
+    first = read(timezone.now(), postings["open"].pk)
+    assert len(compiled) == 1
+    second = read(timezone.now(), postings["other"].pk)
+    assert len(compiled) == 1
+    assert [p.pk for p in first + second] == [postings["open"].pk, postings["other"].pk]
+    # The time is an argument, not the first call's: a posting published since is found.
+    later = PostingFactory(published_at=timezone.now())
+    assert [p.pk for p in read(timezone.now(), later.pk)] == [later.pk]
+
+
+def test_a_read_whose_sql_depends_on_its_arguments_is_refused():
+    # An `__in` list is a placeholder per item: the list itself never reaches the SQL.
+    by_list = Prepared(lambda ids: Posting.objects.filter(pk__in=ids), list)
+    with pytest.raises(ValueError, match="Every argument must reach the SQL"):
+        by_list([1, 2])
+    ignoring = Prepared(lambda now, pk: Posting.objects.visible(now), datetime, int)
+    with pytest.raises(ValueError, match="Every argument must reach the SQL"):
+        ignoring(timezone.now(), 1)
