@@ -12,6 +12,8 @@ Redis round trip, and a first view paid the whole render).
 
 from __future__ import annotations
 
+import html
+
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
@@ -45,3 +47,9 @@ def markdown_to_html(source: str) -> str:
         link_rel="nofollow noopener ugc",
         strip_comments=True,
     )
+
+
+def markdown_to_text(source: str) -> str:
+    """The words of a description, for summaries (meta descriptions, feeds): tags dropped and
+    entities decoded, so whatever writes it out escapes it once ("R&D", not "R&amp;D")."""
+    return " ".join(html.unescape(nh3.clean(markdown_to_html(source), tags=set())).split())

@@ -14,11 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from postings.models import REMOTE_REGIONS, EmploymentType, PayPeriod, Posting, Workplace
-from postings.rendering import markdown_to_html
+from postings.rendering import markdown_to_html, markdown_to_text
 from salaries.geography import COUNTRY_NAMES
 from salaries.vocabulary import RoleFamily
 
@@ -125,5 +124,4 @@ def job_posting(
 
 def summary(text: str) -> str:
     """A page description from Markdown or HTML: plain words, at most DESCRIPTION_CHARS."""
-    plain = " ".join(strip_tags(markdown_to_html(text)).split())
-    return Truncator(plain).chars(DESCRIPTION_CHARS)
+    return Truncator(markdown_to_text(text)).chars(DESCRIPTION_CHARS)

@@ -15,13 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_response_headers
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.text import Truncator
 
 from postings.filters import parse_search
 from postings.models import Posting
-from postings.rendering import markdown_to_html
+from postings.rendering import markdown_to_text
 from postings.seekers.services import describe_search
 from skills.services import skill_index
 
@@ -106,8 +106,9 @@ def _summaries(postings: list[Posting]) -> None:
         Posting.objects.filter(pk__in=[p.pk for p in postings]).values_list("pk", "description")
     )
     for posting in postings:
-        text = strip_tags(markdown_to_html(texts.get(posting.pk, "")))
-        posting.feed_summary = Truncator(" ".join(text.split())).words(SUMMARY_WORDS)
+        text = markdown_to_text(texts.get(posting.pk, ""))
+        # Atom's <summary type="html"> holds HTML: the words, escaped.
+        posting.feed_summary = escape(Truncator(text).words(SUMMARY_WORDS))
 
 
 def search_feed(request: HttpRequest) -> HttpResponse:

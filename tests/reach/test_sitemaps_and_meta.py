@@ -122,6 +122,16 @@ def test_a_posting_page_has_its_canonical_url_description_and_open_graph_tags(cl
     assert _meta(other_html, "name", "description") != description
 
 
+def test_a_description_s_ampersands_are_escaped_once_in_its_meta_tags(client):
+    posting = PostingFactory(description="R&D on **A/B tests** & <i>ranking</i>.")
+
+    html = client.get(posting.get_absolute_url()).content.decode()
+
+    # As the browser and link previews read it: "R&D on A/B tests & ranking."
+    assert _meta(html, "name", "description") == "R&amp;D on A/B tests &amp; ranking."
+    assert _meta(html, "property", "og:description") == "R&amp;D on A/B tests &amp; ranking."
+
+
 def test_a_search_page_keeps_its_filters_in_its_canonical_url(client):
     PostingFactory(seniority="senior", workplace="remote", remote_regions=["US"])
 
