@@ -6,11 +6,14 @@ a visible posting with its company (51 columns) and the five similar roles, buil
 read compiles its queryset once, with stand-in arguments, then runs that SQL with each
 call's arguments and makes the model instances as Django's own iterator does (deferred
 fields, select_related and the database's converters included), so the queryset stays the
-one definition of the read: visible() and listed() are not written out again in SQL.
+one definition of the read: visible() and listing() are not written out again in SQL.
 
-What a builder returns must compile to the same SQL for every argument: compare a column
-with a value, or with an array parameter (PostingQuerySet.with_ids), never `__in` a list,
-whose SQL has a placeholder per item (and none at all when the list is empty).
+What a builder returns must compile to the same SQL for every argument, and pass each
+argument to it as it is: compare a column with a value, or with an array parameter
+(PostingQuerySet.with_ids). It must not go `__in` a list, whose SQL has a placeholder per
+item (and none when the list is empty), nor compute from an argument (`now - a week`), which
+would be kept as a constant. It is compiled twice, with two sets of stand-ins, and refused
+unless the SQL is the same and every parameter is either an argument or the same constant.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ _STAND_INS: dict[type, Callable[[int], object]] = {
     datetime: lambda n: datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC) + timedelta(microseconds=n),
     list: lambda n: [-(2**62) - n],
 }
+_SECOND_SET = 1_000  # the second compile's stand-ins: the first's, moved this far
 
 
 class Prepared:
@@ -54,10 +58,20 @@ class Prepared:
         return [compiled.instance(row) for row in rows]
 
     def _compile(self) -> _Compiled:
-        stand_ins = [_STAND_INS[kind](n) for n, kind in enumerate(self.argument_types)]
-        queryset = self.build(*stand_ins)
-        self._compiled = _Compiled(queryset, stand_ins)
-        return self._compiled
+        first, second = (
+            [_STAND_INS[kind](n + offset) for n, kind in enumerate(self.argument_types)]
+            for offset in (0, _SECOND_SET)
+        )
+        compiled = _Compiled(self.build(*first), first)
+        again = _Compiled(self.build(*second), second)
+        # A parameter made from an argument is no argument, and differs between the two.
+        constants = [(slot, value if slot is None else None) for slot, value in compiled.params]
+        if again.sql != compiled.sql or constants != [
+            (slot, value if slot is None else None) for slot, value in again.params
+        ]:
+            raise ValueError(f"The SQL must take the arguments as they are: {compiled.sql}")
+        self._compiled = compiled
+        return compiled
 
 
 class _Compiled:

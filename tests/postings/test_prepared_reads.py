@@ -79,9 +79,9 @@ def test_the_sql_is_compiled_on_the_first_call_only(postings, monkeypatch):
         int,
     )
     first = read(timezone.now(), postings["open"].pk)
-    assert len(compiled) == 1
+    assert len(compiled) == 2  # twice, with two sets of stand-ins (see the refusals below)
     second = read(timezone.now(), postings["other"].pk)
-    assert len(compiled) == 1
+    assert len(compiled) == 2
     assert [p.pk for p in first + second] == [postings["open"].pk, postings["other"].pk]
     # The time is an argument, not the first call's: a posting published since is found.
     later = PostingFactory(published_at=timezone.now())
@@ -96,3 +96,11 @@ def test_a_read_whose_sql_depends_on_its_arguments_is_refused():
     ignoring = Prepared(lambda now, pk: Posting.objects.visible(now), datetime, int)
     with pytest.raises(ValueError, match="Every argument must reach the SQL"):
         ignoring(timezone.now(), 1)
+    # A value made from an argument would be kept as the first call's constant.
+    week_before = Prepared(
+        lambda now: Posting.objects.filter(published_at__gte=now - timedelta(days=7),
+                                           published_at__lte=now),
+        datetime,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="The SQL must take the arguments as they are"):
+        week_before(timezone.now())
