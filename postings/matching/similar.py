@@ -18,7 +18,7 @@ import numpy as np
 from django.utils import timezone
 
 from postings.engine.index import micros
-from postings.matching.board import LEVELS, Board, board, spans
+from postings.matching.board import LEVELS, Board, board, sorted_unique, spans
 from postings.models import Posting
 from skills.services import SkillIndex
 
@@ -48,7 +48,7 @@ def similar_ids(
         firsts = starts + [np.searchsorted(board.entry_rows[a:b], low) for a, b in found]
         rows = board.entry_rows[spans(firsts, ends)[1]]
         rows = rows[(board.levels[rows] == code) & visible[rows] & (board.ids[rows] != posting_id)]
-        rows = np.unique(rows)  # a role sharing several skills once; ascending
+        rows = sorted_unique(rows)  # a role sharing several skills once; ascending
         if len(rows) >= CANDIDATES or low == 0:
             break
         width *= 4
