@@ -86,6 +86,9 @@ def _setup_database() -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # gunicorn serves them
     call_command("load_exchange_rates", stdout=io.StringIO())
+    # As `make run` loads them: without bands a posting page shows no pay against the market,
+    # and the posting part timed a page lighter than users get (until session 11).
+    call_command("load_bands", stdout=io.StringIO())
     taxonomy_load(taxonomy=Taxonomy.load())
     have = Posting.objects.count()
     if have < N:
