@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Mod, Upper
@@ -235,9 +235,6 @@ class PostingQuerySet(models.QuerySet):
         return self.filter(Exact(Mod("id", SAMPLE_EVERY * every), 0))
 
 
-BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
-
-
 def _in_order(found, ids: list[int]) -> list[Posting]:
     by_id = {p.pk: p for p in found}
     return [by_id[pk] for pk in ids if pk in by_id]
@@ -254,8 +251,11 @@ class PostingManager(models.Manager.from_queryset(PostingQuerySet)):
     # the company's columns, building their SQL took longer than PostgreSQL's answer.
     def visible_one(self, pk: int) -> Posting | None:
         """The posting with this id, company joined, if the public may see it (visible())."""
-        if not BIGINT_MIN <= pk <= BIGINT_MAX:
-            return None  # the ORM answers such an id empty without asking; PostgreSQL errs
+        # An id past the column's range: the ORM answers empty without asking (by the same
+        # range); PostgreSQL would fail the query.
+        low, high = connection.ops.integer_field_range(Posting._meta.pk.get_internal_type())
+        if not low <= pk <= high:
+            return None
         found = _VISIBLE_ONE(timezone.now(), pk)
         return found[0] if found else None
 

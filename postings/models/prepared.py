@@ -63,12 +63,8 @@ class Prepared:
             for offset in (0, _SECOND_SET)
         )
         compiled = _Compiled(self.build(*first), first)
-        again = _Compiled(self.build(*second), second)
         # A parameter made from an argument is no argument, and differs between the two.
-        constants = [(slot, value if slot is None else None) for slot, value in compiled.params]
-        if again.sql != compiled.sql or constants != [
-            (slot, value if slot is None else None) for slot, value in again.params
-        ]:
+        if _Compiled(self.build(*second), second).shape != compiled.shape:
             raise ValueError(f"The SQL must take the arguments as they are: {compiled.sql}")
         self._compiled = compiled
         return compiled
@@ -94,6 +90,13 @@ class _Compiled:
         self.init_list = [column[0].target.attname for column in select[start:end]]
         self.related = get_related_populators(klass_info, select, self.db)
         self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+
+    @property
+    def shape(self) -> tuple[str, list[tuple[int | None, object]]]:
+        """The SQL and its parameters, each an argument's slot or a constant's value."""
+        return self.sql, [
+            (slot, None if slot is not None else value) for slot, value in self.params
+        ]
 
     def convert(self, rows: list[tuple], connection) -> list[tuple]:
         """What SQLCompiler.apply_converters does, with this call's connection."""
