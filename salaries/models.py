@@ -99,6 +99,25 @@ class SalarySample(models.Model):
         return f"{self.job_title} ({self.work_year}, {self.company_location})"
 
 
+class PayDataVersion(models.Model):
+    """A counter that every write to the salary bands or the exchange rates moves on.
+
+    Pages compare with their process's copy of the current bands and rates (one indexed row a
+    page instead of three queries). Database triggers move it (migration 0002), not our code: a
+    bulk load, an admin edit, a shell session or a restore all count, and none can forget to.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="pay_data_version_singleton")]
+
+    def __str__(self) -> str:
+        return f"pay data v{self.version}"
+
+
 class Scope(models.TextChoices):
     COUNTRY = "country", "Country"
     REGION = "region", "Region"

@@ -22,12 +22,13 @@ from salaries import normalization
 from salaries.charts import RangeChart, range_chart
 from salaries.geography import COUNTRY_NAMES
 from salaries.insights import TOP_COUNTRIES
-from salaries.models import MIN_SAMPLES, ExchangeRate, SalaryBand
+from salaries.models import MIN_SAMPLES, ExchangeRate
 from salaries.services import (
     BandGroup,
     BandMatch,
     PayInsight,
     band_lookups,
+    pay_data,
     pay_insight,
     rates_current,
 )
@@ -70,13 +71,14 @@ def _group(posting: Posting) -> BandGroup:
 
 
 def postings_pay_insights(postings: list[Posting]) -> dict[int, PayInsight | None]:
-    """posting_pay_insight for each of `postings` (by id), in three queries however many."""
-    reference = SalaryBand.objects.reference()
-    if reference is None:
+    """posting_pay_insight for each of `postings` (by id), in one query however many."""
+    data = pay_data()
+    if data.reference is None:
         return dict.fromkeys((p.pk for p in postings), None)
-    rates = rates_current()
-    matches = band_lookups(groups=[_group(p) for p in postings], reference=reference)
-    return {p.pk: posting_pay_insight(p, rates=rates, match=matches[_group(p)]) for p in postings}
+    matches = band_lookups(groups=[_group(p) for p in postings], data=data)
+    return {
+        p.pk: posting_pay_insight(p, rates=data.rates, match=matches[_group(p)]) for p in postings
+    }
 
 
 # ---------------------------------------------------------------------------------------------
