@@ -14,10 +14,20 @@ argument to it as it is: compare a column with a value, or with an array paramet
 item (and none when the list is empty), nor compute from an argument (`now - a week`), which
 would be kept as a constant. It is compiled twice, with two sets of stand-ins, and refused
 unless the SQL is the same and every parameter is either an argument or the same constant.
+
+PostgreSQL is spared its planning too (0.2-0.4 ms a read, as long as the execution of a
+warm read by primary key): each database session gets the SQL once as a prepared statement
+and then only its arguments. The statement is prepared in the round trip of its first
+execution, so a read is one query whether or not its session has seen it before. Prepared
+statements belong to a session, so a pooler in transaction mode (PgBouncer's) in front of
+PostgreSQL would not do; the board connects to PostgreSQL directly.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +44,7 @@ _STAND_INS: dict[type, Callable[[int], object]] = {
     list: lambda n: [-(2**62) - n],
 }
 _SECOND_SET = 1_000  # the second compile's stand-ins: the first's, moved this far
+_names = itertools.count(1)
 
 
 class Prepared:
@@ -51,8 +62,7 @@ class Prepared:
         ]
         connection = connections[compiled.db]
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
+            rows = compiled.run(cursor, connection.connection, params)
         if compiled.converters:
             rows = compiled.convert(rows, connection)
         return [compiled.instance(row) for row in rows]
@@ -84,12 +94,32 @@ class _Compiled:
         used = {slot for slot, _ in self.params}
         if used - {None} != set(range(len(stand_ins))):
             raise ValueError(f"Every argument must reach the SQL: {self.sql}")
+        self._numbered_sql = _numbered(self.sql)
+        self._placeholders = ", ".join(["%s"] * len(params))
+        # The statement each session (a DB-API connection) runs: a session ends with its
+        # connection, and Django reconnects with a new one.
+        self._sessions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         select, klass_info = compiler.select, compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.model, self.start, self.end = klass_info["model"], start, end
         self.init_list = [column[0].target.attname for column in select[start:end]]
         self.related = get_related_populators(klass_info, select, self.db)
         self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+
+    def run(self, cursor, session, params: list) -> list[tuple]:
+        """The rows for `params`, from the statement prepared on `session`, preparing it in
+        the same round trip on the session's first call."""
+        execute = self._sessions.get(session)
+        if execute is not None:
+            cursor.execute(execute, params)
+            return cursor.fetchall()
+        # A new name each try: a try that failed after its PREPARE left that name taken.
+        name = f"prepared_read_{next(_names)}"
+        execute = f"EXECUTE {name}({self._placeholders})"
+        cursor.execute(f"PREPARE {name} AS {self._numbered_sql}; {execute}", params)
+        rows = cursor.fetchall()
+        self._sessions[session] = execute
+        return rows
 
     @property
     def shape(self) -> tuple[str, list[tuple[int | None, object]]]:
@@ -116,3 +146,10 @@ class _Compiled:
         for populator in self.related:
             populator.populate(row, obj)
         return obj
+
+
+def _numbered(sql: str) -> str:
+    """Django's SQL with PostgreSQL's numbered parameters ($1, $2...) for its %s. Its %% stay:
+    the driver turns them into % as it sends the PREPARE with the EXECUTE's parameters."""
+    numbers = itertools.count(1)
+    return re.sub(r"%[%s]", lambda m: m.group() if m.group() == "%%" else f"${next(numbers)}", sql)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -104,3 +104,52 @@ def test_a_read_whose_sql_depends_on_its_arguments_is_refused():
     )  # fmt: skip
     with pytest.raises(ValueError, match="The SQL must take the arguments as they are"):
         week_before(timezone.now())
+
+
+def _by_pk() -> Prepared:
+    return Prepared(lambda pk: Posting.objects.select_related("company").filter(pk=pk), int)
+
+
+def test_each_session_prepares_the_statement_once_in_its_first_read(postings):
+    read = _by_pk()
+    with CaptureQueriesContext(connection) as first:
+        assert [p.pk for p in read(postings["open"].pk)] == [postings["open"].pk]
+    with CaptureQueriesContext(connection) as second:
+        assert [p.pk for p in read(postings["other"].pk)] == [postings["other"].pk]
+    # One round trip each: the first prepares and executes, the next only executes.
+    assert [q["sql"].split()[0] for q in first.captured_queries] == ["PREPARE"]
+    assert [q["sql"].split()[0] for q in second.captured_queries] == ["EXECUTE"]
+    name = second.captured_queries[0]["sql"].split()[1].split("(")[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [name])
+        assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_session_prepares_again():
+    posting = PostingFactory()
+    read = _by_pk()
+    assert [p.pk for p in read(posting.pk)] == [posting.pk]
+    connection.close()  # as Django does when a connection is too old or broken
+    with CaptureQueriesContext(connection) as again:
+        assert [p.pk for p in read(posting.pk)] == [posting.pk]
+    assert again.captured_queries[0]["sql"].startswith("PREPARE")
+
+
+def test_a_read_that_fails_after_its_prepare_leaves_the_next_one_working(postings):
+    read = _by_pk()
+    # PostgreSQL takes the PREPARE, then refuses the EXECUTE's argument (past bigint). The
+    # statement stays in the session, rolled back or not, so its name is taken.
+    with pytest.raises(DataError), transaction.atomic():
+        read(2**70)
+    assert [p.pk for p in read(postings["open"].pk)] == [postings["open"].pk]
+    assert [p.pk for p in read(postings["other"].pk)] == [postings["other"].pk]
+
+
+def test_a_literal_percent_sign_in_the_sql_survives_preparing(postings):
+    odd_or_even = Prepared(
+        lambda pk: Posting.objects.filter(pk=pk).extra(where=["postings_posting.id %% 2 >= 0"]),
+        int,
+    )
+    for _ in range(2):  # prepared, then executed
+        assert [p.pk for p in odd_or_even(postings["open"].pk)] == [postings["open"].pk]
