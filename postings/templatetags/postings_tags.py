@@ -1,5 +1,5 @@
 import json
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -37,13 +37,19 @@ def ld_json(data: object) -> SafeString:
 
 @register.filter
 def thousands(value: object) -> object:
-    """12345 as "12,345". Humanize's intcomma does the same through the localization
+    """12345 as "12,345", and an amount to the nearest whole unit, halves up ("95,124" for
+    95123.5). Humanize's intcomma and floatformat do this through the localization
     machinery, which on a results page full of counts costs more than the rest of a row;
-    the board is in English only."""
+    the board is in English only. Anything else is returned as it is."""
+    if isinstance(value, int):
+        return f"{value:,}"
     try:
-        return f"{int(value):,}"
-    except (TypeError, ValueError):
+        return f"{int(Decimal(value).quantize(_UNIT, rounding=ROUND_HALF_UP)):,}"
+    except (TypeError, ValueError, InvalidOperation):
         return value
+
+
+_UNIT = Decimal(1)
 
 
 @register.filter
@@ -89,7 +95,7 @@ def pay(posting: Posting) -> str:
     format_html: it is on every card, and those cost more than the rest of the card."""
     if not posting.has_pay:
         return "Pay not stated"
-    low, high = _whole(posting.salary_min), _whole(posting.salary_max)
+    low, high = thousands(posting.salary_min), thousands(posting.salary_max)
     # The currency and period are codes from their choices; escaped all the same.
     stated = escape(f"{low}\u2013{high} {posting.salary_currency} ")
     stated += escape(posting.get_salary_period_display())
@@ -99,16 +105,6 @@ def pay(posting: Posting) -> str:
         usd = f"{thousands(posting.pay_min_usd)}\u2013{thousands(posting.pay_max_usd)}"
         stated += mark_safe(f' <span class="pay-usd">(≈ ${escape(usd)} a year)</span>')  # noqa: S308
     return stated
-
-
-def _whole(amount: Decimal | None) -> str:
-    """An amount to the nearest whole unit, halves up, with thousands commas ("" for none)."""
-    if amount is None:
-        return ""
-    return f"{int(Decimal(amount).quantize(_UNIT, rounding=ROUND_HALF_UP)):,}"
-
-
-_UNIT = Decimal(1)
 
 
 # The rows a list repeats are Jinja2 templates (see jobboard/jinja2.py).

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from postings.models import Posting
-from postings.templatetags.postings_tags import pay
+from postings.templatetags.postings_tags import pay, thousands
 from tests.factories import CompanyFactory, PostingFactory
 
 USD_SPAN = '<span class="pay-usd">(≈ ${} a year)</span>'
@@ -78,3 +78,20 @@ def test_the_labels_are_djangos(name):
         mine = getattr(posting, f"get_{name}_display")()
         assert mine == posting._get_FIELD_display(field), (name, value)
         assert isinstance(mine, str)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (1234567, "1,234,567"),
+        (Decimal("180000"), "180,000"),
+        (Decimal("95123.5"), "95,124"),  # halves up, as floatformat did
+        (Decimal("95123.49"), "95,123"),
+        (Decimal("-2.5"), "-3"),
+        (0, "0"),
+        (None, None),
+        ("n/a", "n/a"),
+    ],
+)
+def test_thousands_rounds_to_whole_units_with_commas(value, shown):
+    assert thousands(value) == shown
