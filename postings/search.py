@@ -584,8 +584,10 @@ def _page(parsed: ParsedSearch, summary: _Summary, page: int) -> list[Posting]:
     start = (page - 1) * PAGE_SIZE
     if parsed.sort == "salary":
         return _salary_page(parsed, summary, start)
+    if parsed.sort == "relevance":
+        return _relevance_page(parsed, summary, start)
     # A result shows no description: not fetching it saves reading it out of line.
-    rows = _ordered(parsed, summary).select_related("company").defer("description")
+    rows = _ordered(parsed).select_related("company").defer("description")
     if summary.cutoff is not None and parsed.sort == "newest":
         within = rows.filter(published_at__gte=summary.cutoff).order_by(*_SORTED_NOT_WALKED)
         found = list(within[start : start + PAGE_SIZE])
@@ -625,34 +627,42 @@ def _salary_page(parsed: ParsedSearch, summary: _Summary, start: int) -> list[Po
     return found + list(unpaid[begin : begin + PAGE_SIZE - len(found)])
 
 
-def _ordered(parsed: ParsedSearch, summary: _Summary) -> QuerySet:
+def _ordered(parsed: ParsedSearch) -> QuerySet:
     postings = parsed.filter.qs
     if parsed.sort == "salary":
         return postings.order_by(F("pay_max_usd").desc(nulls_last=True), "-id")
-    if parsed.sort == "relevance":
-        # Rank only the RANK_CANDIDATES newest matches: ranking every match of a word in half
-        # the postings would read all their documents. Among those the title (weight A)
-        # counts most.
-        return (
-            Posting.objects.visible()
-            .with_ids(_newest_ids(postings, summary))
-            .annotate(rank=relevance(parsed.text, parsed.skills))
-            .order_by("-rank", "-published_at", "-id")
-        )
     return postings.order_by("-published_at", "-id")
+
+
+def _relevance_page(parsed: ParsedSearch, summary: _Summary, start: int) -> list[Posting]:
+    """A page of the best-ranked among the RANK_CANDIDATES newest matches: ranking every
+    match of a word in half the postings would read all their documents. Among those the
+    title (weight A) counts most.
+
+    Ranked by id alone, then the page's rows read as lists read them: sorting 500 whole
+    rows with their companies to keep twenty took PostgreSQL a third more, and the ORM
+    twice as long to build the query.
+    """
+    candidates = summary.ids if summary.ids is not None else _newest_ids(parsed.filter.qs, summary)
+    ranked = (
+        Posting.objects.visible()
+        .with_ids(candidates)
+        .annotate(rank=relevance(parsed.text, parsed.skills))
+        .order_by("-rank", "-published_at", "-id")
+        .values_list("id", flat=True)
+    )
+    return Posting.objects.visible_listed(list(ranked[start : start + PAGE_SIZE]))
 
 
 def _newest_ids(postings: QuerySet, summary: _Summary) -> list[int]:
     """The ids of the RANK_CANDIDATES newest results.
 
-    A counted result set came with them. For a broad one the sample gave a published_at
+    For a broad result set (a counted one came with them) the sample gave a published_at
     that the newest candidates very probably all reach: asking for matches since then lets
     PostgreSQL intersect the search index with the date index instead of walking the date
     index and reading the document of every posting on the way. If fewer than
     RANK_CANDIDATES are that new (improbable), the walk is done after all.
     """
-    if summary.ids is not None:
-        return summary.ids
     newest = postings.order_by("-published_at", "-id").values_list("id", flat=True)
     if summary.cutoff is not None:
         ids = list(newest.filter(published_at__gte=summary.cutoff)[:RANK_CANDIDATES])
