@@ -15,9 +15,9 @@ item (and none when the list is empty), nor compute from an argument (`now - a w
 would be kept as a constant. It is compiled twice, with two sets of stand-ins, and refused
 unless the SQL is the same and every parameter is either an argument or the same constant.
 
-PostgreSQL is spared its planning too (0.2-0.4 ms a read, as long as the execution of a
-warm read by primary key): each database session gets the SQL once as a prepared statement
-and then only its arguments. The statement is prepared in the round trip of its first
+PostgreSQL is spared its planning too: 0.2-0.4 ms a read, as long as running a warm read by
+primary key takes. Each database session gets the SQL once, as a prepared statement, and
+then only its arguments. The statement is prepared in the round trip of its first
 execution, so a read is one query whether or not its session has seen it before. Prepared
 statements belong to a session, so a pooler in transaction mode (PgBouncer's) in front of
 PostgreSQL would not do; the board connects to PostgreSQL directly.
