@@ -106,8 +106,8 @@ def rates_fingerprint() -> str:
     computed at, so any change to the rates (an admin edit, a delete, a reload) is followed
     without this app knowing who depends on it.
     """
-    rows = ExchangeRate.objects.latest_per_currency().values_list("currency", "usd_per_unit")
-    text = ";".join(f"{currency}={rate.normalize():f}" for currency, rate in rows)
+    rates = sorted(pay_data().rates.items())  # by currency, as latest_per_currency orders
+    text = ";".join(f"{currency}={rate.usd_per_unit.normalize():f}" for currency, rate in rates)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -194,7 +194,7 @@ class JobDetail(PublicAPIView):
         },
     )
     def get(self, request: Request, pk: int) -> Response:
-        # An id past bigint finds nothing: Django answers such a lookup empty without asking.
+        # An id past bigint finds nothing, without asking PostgreSQL (see visible_one).
         posting = Posting.objects.visible_one(pk)
         if posting is None:
             raise NotFound("No open job with this id.")
