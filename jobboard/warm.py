@@ -32,9 +32,13 @@ logger = logging.getLogger(__name__)
 # past gunicorn's 30-second limit for a worker that has not started).
 _SEARCH = "/jobs/?q=engineer"
 _MATCH = "/match/?have=python&have=sql"
-# The pages most asked for, and the Jinja2 rows they repeat.
+# The pages most asked for, and the Jinja2 parts they render (the rows they repeat, the
+# posting page's content).
 _PAGES = ("postings/posting_list.html", "postings/posting_detail.html", "postings/match.html")
-_ROWS = ("postings/_posting_cards.html", "postings/_facets.html", "postings/seekers/_save.html")
+_ROWS = (
+    "postings/_posting_cards.html", "postings/_facets.html", "postings/seekers/_save.html",
+    "postings/_posting_article.html",
+)  # fmt: skip
 
 
 def warm_up() -> str:

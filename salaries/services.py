@@ -625,7 +625,8 @@ class PayBar:
 
 @dataclass(frozen=True)
 class PayInsight:
-    """Everything templates/salaries/_posting_pay_insight.html shows for one offered range."""
+    """Everything the pay section (templates/jinja2/salaries/_posting_pay_insight.html)
+    shows for one offered range."""
 
     dom_id: str
     match: BandMatch

@@ -145,6 +145,35 @@ def posted_options(facet) -> SafeString:
     return mark_safe(_facet_macros().posted_options(facet))  # noqa: S308 - as above
 
 
+# What the posting page's content (_posting_article.html) is given from the view's context.
+_ARTICLE = (
+    "posting", "back_url", "back_text", "apply_ping", "saved", "match", "skill_groups",
+    "insight", "similar",
+)  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def posting_article(context: template.Context) -> SafeString:
+    """A public posting page's content: the posting and its similar roles (posting_detail)."""
+    request = context["request"]
+    values = {name: context[name] for name in _ARTICLE}
+    html = _jinja("postings/_posting_article.html").render(
+        values,
+        similar_cards=plain_cards(values["similar"]),
+        csrf_input=csrf_input(request),
+        next=request.get_full_path(),
+    )
+    return mark_safe(html)  # noqa: S308 - as above
+
+
+@register.simple_tag
+def posting_body(posting: Posting, insight=None) -> SafeString:
+    """The posting as seekers read it (facts, pay position, description), for the pages
+    that show it inside their own: the employer's preview and the moderation queue."""
+    html = _jinja("postings/_posting_body.html").render(posting=posting, insight=insight)
+    return mark_safe(html)  # noqa: S308 - as above
+
+
 def _save_macros():
     return _jinja("postings/seekers/_save.html").module
 

@@ -57,6 +57,14 @@ def test_monthly_euro_pay_is_converted_at_the_stored_rate_and_the_rate_date_is_s
     assert "monthly pay over 12 months" in html
 
 
+@pytest.mark.parametrize(("rate", "shown"), [("10", "10"), ("0.5", "0.5"), ("1.250000", "1.25")])
+def test_a_rate_reads_without_trailing_zeros_or_an_exponent(rate, shown):
+    ExchangeRateFactory(currency="EUR", usd_per_unit=Decimal(rate))
+    SalaryBandFactory(area="DE")
+    posting = PostingFactory(salary_min=9000, salary_max=9000, salary_period="month")
+    assert f"1 EUR = {shown} USD (rate of" in _render(posting_pay_insight(posting))
+
+
 def test_a_posting_without_pay_says_so_and_shows_the_band_as_an_estimate():
     SalaryBandFactory(area="DE")
     insight = posting_pay_insight(PostingFactory(unpaid=True))

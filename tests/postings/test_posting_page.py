@@ -3,6 +3,8 @@ a mail link that opens the mail program, names written as people write them."""
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.test import Client
 
@@ -74,11 +76,11 @@ def test_apply_by_email_is_a_mail_link_whose_ping_counts_the_click(client, taxon
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Tall Comet Machines", "Apply on Tall Comet Machines&#x27; site"),
-     ("Vector Lab", "Apply on Vector Lab&#x27;s site")],
+    [("Tall Comet Machines", "Apply on Tall Comet Machines' site"),
+     ("Vector Lab", "Apply on Vector Lab's site")],
 )  # fmt: skip
 def test_a_name_ending_in_s_takes_the_apostrophe_alone(taxonomy, name, expected):
     posting = PostingFactory(company=CompanyFactory(name=name))
-    html = _page(posting)
+    html = unescape(_page(posting))
     assert expected in html
-    assert "s&#x27;s" not in html
+    assert "s's" not in html
