@@ -9,7 +9,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from postings.cards import search_cards
 from postings.countries import country_options
-from postings.employers.counters import posting_record_view
+from postings.employers.counters import posting_record_view_when_sent
 from postings.filters import SORT_CHOICES
 from postings.market.pay import posting_pay_insight
 from postings.matching.page import posting_coverage
@@ -131,7 +131,6 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         return render(request, "postings/posting_gone.html", {"posting": gone.posting}, status=410)
     if slug != posting.slug:
         return redirect(posting, permanent=True)
-    posting_record_view(posting_id=posting.pk)  # one Redis increment, flushed by beat
     index = skill_index()
     groups = skill_groups(index, posting.skill_ids, posting.preferred_skill_ids)
     similar = similar_roles(posting, index)
@@ -155,7 +154,9 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "meta_description": summary(posting.description),
         "match": _your_match(request, posting, index),
     }
-    return render(request, "postings/posting_detail.html", context)
+    response = render(request, "postings/posting_detail.html", context)
+    posting_record_view_when_sent(response, posting_id=posting.pk)  # a Redis increment
+    return response
 
 
 def _your_match(request: HttpRequest, posting: Posting, index: SkillIndex) -> dict | None:

@@ -20,6 +20,7 @@ import redis
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from postings.models import CounterFlush, Posting
@@ -50,6 +51,26 @@ def _record(kind: str, posting_id: int) -> None:
 
 def posting_record_view(*, posting_id: int) -> None:
     _record(VIEW, posting_id)
+
+
+def posting_record_view_when_sent(response: HttpResponseBase, *, posting_id: int) -> None:
+    """Count a view of the posting once `response` has been sent.
+
+    The server closes a response after writing its last byte, and Django runs the
+    response's closers then: so the count's round trips to Redis (a PING, then the
+    increment: 0.5-0.7 ms) are no longer part of the wait for the page. A worker still
+    does the work before its next request. Django swallows what a closer raises; this one
+    logs it.
+    """
+
+    def record() -> None:
+        try:
+            posting_record_view(posting_id=posting_id)
+        except Exception:
+            logger.exception("The view of posting %s was not counted", posting_id)
+
+    # Django's own file responses close their files this way (HttpResponseBase.close).
+    response._resource_closers.append(record)
 
 
 def posting_record_apply_click(*, posting_id: int) -> None:

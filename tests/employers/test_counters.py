@@ -80,3 +80,35 @@ def test_a_counter_never_breaks_the_page_when_redis_is_down(live, monkeypatch):
 
     monkeypatch.setattr(redis.Redis, "hincrby", down)
     counters.posting_record_view(posting_id=live.pk)  # logs, does not raise
+
+
+def _counted_in_redis(posting: Posting) -> int:
+    return int(redis_client().hget(counters._key(), f"v{posting.pk}") or 0)
+
+
+def test_a_posting_page_counts_its_view_once_it_has_been_sent(live, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from postings.views import posting_detail
+
+    request = rf.get(live.get_absolute_url())
+    request.user = AnonymousUser()
+    response = posting_detail(request, pk=live.pk, slug=live.slug)
+    assert response.status_code == 200
+    assert _counted_in_redis(live) == 0  # the page is ready: not counted yet
+    response.close()  # what the server does after the last byte
+    assert _counted_in_redis(live) == 1
+
+
+def test_a_count_that_fails_after_the_page_was_sent_is_logged(live, rf, monkeypatch, caplog):
+    from django.http import HttpResponse
+
+    def broken(*, posting_id: int) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(counters, "posting_record_view", broken)
+    response = HttpResponse("the page")
+    counters.posting_record_view_when_sent(response, posting_id=live.pk)
+    response.close()
+    assert f"The view of posting {live.pk} was not counted" in caplog.text
+    assert "the database went away" in caplog.text

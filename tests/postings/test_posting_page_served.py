@@ -1,11 +1,15 @@
-"""A posting page served by a real gunicorn (as `make run` starts it) across the loss of its
-database session: the prepared reads (postings.models.prepared) are prepared again on the
-new session, and the pay section's copy of the bands (salaries.services.pay_data) stays."""
+"""A posting page served by a real gunicorn (as `make run` starts it):
+- across the loss of its database session: the prepared reads (postings.models.prepared) are
+  prepared again on the new session, and the pay section's copy of the bands
+  (salaries.services.pay_data) stays;
+- with Redis hanging: the page is sent before its view is counted, and the count still lands
+  (in PostgreSQL, Redis's stand-in)."""
 
 from __future__ import annotations
 
 import http.client
 import os
+import socket
 import subprocess
 import time
 
@@ -14,6 +18,8 @@ from django.db import connection
 
 from jobboard.localservices import free_port
 from jobboard.runlocal import web_command
+from postings.models import Posting
+from postings.redis_client import BREAKER_SECONDS, SOCKET_TIMEOUT
 from tests.factories import PostingFactory
 from tests.salaries.factories import SalaryBandFactory
 
@@ -32,6 +38,10 @@ def _get(port: int, path: str) -> tuple[int, str]:
 
 @pytest.fixture
 def served():
+    yield from _serve({})
+
+
+def _serve(environ: dict):
     """One gunicorn worker on the test database, so every request meets the same session."""
     db = connection.settings_dict
     env = {
@@ -39,6 +49,7 @@ def served():
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/"
         f"{db['NAME']}",
         "WEB_CONCURRENCY": "1",
+        **environ,
     }
     port = free_port()
     web = subprocess.Popen(
@@ -93,3 +104,33 @@ def test_a_posting_page_is_served_again_after_its_database_session_ends(served):
     status, html = _get(served, path)
     assert status == 200
     assert "Staff Ranking Engineer" in html and "Pay against the market" in html
+
+
+@pytest.fixture
+def served_with_redis_hanging():
+    # A port that takes connections and never answers: a frozen Redis.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    try:
+        yield from _serve({"REDIS_URL": f"redis://127.0.0.1:{listener.getsockname()[1]}/0"})
+    finally:
+        listener.close()
+
+
+def test_with_redis_hanging_a_posting_page_comes_before_its_view_is_counted(
+    served_with_redis_hanging,
+):
+    posting = PostingFactory(title="Staff Ranking Engineer")
+    # Starting (the warm-up, the health checks) met the hanging Redis and opened the
+    # breaker; once it closes, the next Redis call waits out its timeout again.
+    time.sleep(BREAKER_SECONDS + 0.5)
+    started = time.monotonic()
+    status, html = _get(served_with_redis_hanging, posting.get_absolute_url())
+    took = time.monotonic() - started
+    assert status == 200 and "Staff Ranking Engineer" in html
+    assert took < SOCKET_TIMEOUT  # the count's wait on Redis comes after the page
+    deadline = time.monotonic() + 10
+    while Posting.objects.get(pk=posting.pk).view_count != 1:
+        assert time.monotonic() < deadline, "the view was never counted"
+        time.sleep(0.1)
