@@ -102,8 +102,8 @@ TEMPLATES = [
         },
     },
     {
-        # The rows a list repeats, twenty to a page (postings_tags.posting_cards): see
-        # jobboard/jinja2.py. Pages themselves are Django templates, found first.
+        # The parts that cost most in Django's engine (a list's rows, a posting page's
+        # content): see jobboard/jinja2.py. Pages themselves are Django templates, found first.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,

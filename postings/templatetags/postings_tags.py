@@ -24,15 +24,20 @@ def markdown(source: str) -> SafeString:
 
 
 # What keeps JSON inside a <script> element from closing it or opening a comment (as
-# Django's json_script escapes, which only writes type="application/json").
-_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# Django's json_script escapes, which only writes type="application/json"). Three passes of
+# str.replace, not one str.translate: translate looks every character of a posting's JSON-LD
+# (its description, with characters past ASCII) up in a dict: 0.2-0.4 ms a page, against
+# 0.02 (a 5 KB description).
+_SCRIPT_ESCAPES = ((">", "\\u003E"), ("<", "\\u003C"), ("&", "\\u0026"))
 
 
 @register.filter
 def ld_json(data: object) -> SafeString:
     """`data` as JSON for a <script type="application/ld+json"> element."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return mark_safe(text.translate(_SCRIPT_ESCAPES))  # noqa: S308 - escaped just above
+    for character, escaped in _SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
+    return mark_safe(text)  # noqa: S308 - escaped just above
 
 
 @register.filter
@@ -172,6 +177,22 @@ def posting_body(posting: Posting, insight=None) -> SafeString:
     that show it inside their own: the employer's preview and the moderation queue."""
     html = _jinja("postings/_posting_body.html").render(posting=posting, insight=insight)
     return mark_safe(html)  # noqa: S308 - as above
+
+
+def _head_macros():
+    return _jinja("postings/_head_meta.html").module
+
+
+@register.simple_tag
+def posting_head(posting: Posting, job_posting: dict, description: str) -> SafeString:
+    """A public posting page's canonical URL, Open Graph and JSON-LD (structured_data)."""
+    return mark_safe(_head_macros().posting(posting, job_posting, description))  # noqa: S308 - as above
+
+
+@register.simple_tag
+def search_head(title: str, description: str, url: str) -> SafeString:
+    """A search page's canonical URL and Open Graph."""
+    return mark_safe(_head_macros().search(title, description, url))  # noqa: S308 - as above
 
 
 def _save_macros():

@@ -148,13 +148,15 @@ def test_the_description_is_the_sanitized_html_the_page_shows(client):
 
 
 def test_a_title_cannot_close_the_script_element(client):
-    posting = PostingFactory(title="Engineer </script><script>alert(1)</script>")
+    title = "Engineer </script><script>alert(1)</script> <!-- R&D"
+    posting = PostingFactory(title=title)
 
     response = client.get(posting.get_absolute_url())
     data = _only_posting(client, posting)
 
-    assert data["title"] == "Engineer </script><script>alert(1)</script>"
+    assert data["title"] == title
     assert b"</script><script>alert(1)" not in response.content
+    assert b"<!--" not in response.content  # nor opened a comment in it
 
 
 def test_skills_occupation_and_level_are_given_where_known(client, taxonomy):
