@@ -61,3 +61,24 @@ def test_the_detail_page_shows_the_sanitized_description(client):
     content = client.get(posting.get_absolute_url()).content.decode().lower()
     assert "alert(1)" not in content.split('class="posting-description"')[1]
     assert "javascript:" not in content
+
+
+@pytest.mark.django_db
+def test_a_posting_page_sanitizes_its_description_once_for_its_three_uses(client, monkeypatch):
+    from postings import rendering
+
+    posting = PostingFactory(description="We train **ranking models** for <i>search</i>.")
+    rendering.markdown_to_html.cache_clear()
+    real, kinds = rendering.nh3.clean, []
+
+    def clean(html, **options):
+        kinds.append("text" if options.get("tags") == set() else "html")
+        return real(html, **options)
+
+    monkeypatch.setattr(rendering.nh3, "clean", clean)
+    page = client.get(posting.get_absolute_url()).content.decode()
+    # Shown in the body, in the JSON-LD and as the meta description's words.
+    assert "<strong>ranking models</strong> for <i>search</i>" in page
+    assert "\\u003Cstrong\\u003Eranking models\\u003C/strong\\u003E" in page
+    assert '<meta name="description" content="We train ranking models for search.">' in page
+    assert sorted(kinds) == ["html", "text"]
