@@ -21,7 +21,8 @@ from postings.search import RANK_CANDIDATES, SearchResult, search_postings
 from postings.seekers.services import saved_posting_ids
 from postings.structured_data import job_posting, summary
 from postings.tagging.groups import skill_groups
-from skills.services import SkillIndex, skill_index
+from salaries.services import pay_data
+from skills.services import SkillIndex, skill_index, taxonomy_state_of
 
 
 def _get_public_posting(pk: int) -> Posting:
@@ -131,7 +132,8 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         return render(request, "postings/posting_gone.html", {"posting": gone.posting}, status=410)
     if slug != posting.slug:
         return redirect(posting, permanent=True)
-    index = skill_index()
+    # The taxonomy's and the pay data's versions came with the posting (visible_one).
+    index = skill_index(state=taxonomy_state_of(posting))
     groups = skill_groups(index, posting.skill_ids, posting.preferred_skill_ids)
     similar = similar_roles(posting, index)
     back_url, back_text = _back_to_results(request)
@@ -142,7 +144,7 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         # The mail link's ping (it counts the click) must be an absolute http(s) address.
         "apply_ping": request.build_absolute_uri(reverse("posting_apply", args=[posting.pk])),
         "saved": posting.pk in saved_posting_ids(user=request.user, posting_ids=[posting.pk]),
-        "insight": posting_pay_insight(posting),
+        "insight": posting_pay_insight(posting, data=pay_data(read_with=posting)),
         "skill_groups": groups,
         "similar": similar,
         # Search engines' view of the page: schema.org JobPosting and a description.

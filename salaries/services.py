@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Subquery
 from django.utils import timezone
 
 from salaries import normalization
@@ -414,24 +414,39 @@ _pay_data_lock = threading.Lock()
 _pay_data: tuple[tuple, PayData] | None = None
 
 
-def pay_data() -> PayData:
+def pay_data(*, read_with: object | None = None) -> PayData:
     """The current bands and rates, read once per process and change of either.
 
     One query a call: the version row that database triggers move on at every write to the
     bands or rates (salaries.models.PayDataVersion). The change time is part of the key, so a
     rolled-back or restored database that shows a version number again is read afresh.
     A page used to ask three queries for these (3.8 ms of a posting page).
+
+    read_with: a row read with pay_data_columns(), whose statement read the version already.
     """
     global _pay_data
-    with connection.cursor() as cursor:
-        cursor.execute(_VERSION_SQL)
-        key = cursor.fetchone()
-    if key is None:  # the row is gone (a flushed database): nothing to key a copy on
+    if read_with is not None:
+        key = (read_with.pay_data_version, read_with.pay_data_changed_at)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_VERSION_SQL)
+            key = cursor.fetchone() or (None, None)
+    if key[0] is None:  # the row is gone (a flushed database): nothing to key a copy on
         return _pay_data_read()
     with _pay_data_lock:
         if _pay_data is None or _pay_data[0] != key:
             _pay_data = (key, _pay_data_read())
         return _pay_data[1]
+
+
+def pay_data_columns() -> dict[str, Subquery]:
+    """The version row's columns, for a page that reads a row anyway to read with it (and
+    hand to pay_data(read_with=...)), sparing pay_data's own query: a round trip, 0.3 ms."""
+    row = PayDataVersion.objects.filter(id=1)
+    return {
+        "pay_data_version": Subquery(row.values("version")),
+        "pay_data_changed_at": Subquery(row.values("changed_at")),
+    }
 
 
 def _pay_data_read() -> PayData:
@@ -718,11 +733,13 @@ def pay_insight(
     period: str,
     rates: Mapping[str, ExchangeRate] | None = None,
     match: BandMatch | None = None,
+    data: PayData | None = None,
 ) -> PayInsight | None:
     """Where an offered range sits in its band, or the band as an estimate when no pay is
     given. None when no bands are loaded at all (nothing to say). `match` is the group's
-    band when already looked up (band_lookups, for a list)."""
-    data = pay_data() if match is None or rates is None else None
+    band when already looked up (band_lookups, for a list); `data`, pay_data() when read."""
+    if data is None and (match is None or rates is None):
+        data = pay_data()
     if match is None:
         if data.reference is None:
             return None

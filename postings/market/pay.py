@@ -26,6 +26,7 @@ from salaries.models import MIN_SAMPLES, ExchangeRate
 from salaries.services import (
     BandGroup,
     BandMatch,
+    PayData,
     PayInsight,
     band_lookups,
     pay_data,
@@ -43,6 +44,7 @@ def posting_pay_insight(
     *,
     rates: Mapping[str, ExchangeRate] | None = None,
     match: BandMatch | None = None,
+    data: PayData | None = None,
 ) -> PayInsight | None:
     """Where the posting's pay sits in its band, or the band as an estimate when the posting
     states no pay. None when no bands are loaded at all (nothing to say)."""
@@ -58,6 +60,7 @@ def posting_pay_insight(
         period=posting.salary_period,
         rates=rates,
         match=match,
+        data=data,
     )
 
 

@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from postings.models.prepared import Prepared
 from salaries.geography import region_of
+from salaries.services import pay_data_columns
 
 # Shared with salary bands, which are grouped by the same levels, role families and workplaces.
 from salaries.vocabulary import RoleFamily, Seniority, Workplace
+from skills.services import taxonomy_state_columns
 
 
 class Company(models.Model):
@@ -250,7 +252,12 @@ class PostingManager(models.Manager.from_queryset(PostingQuerySet)):
     # The posting page's reads, compiled once per process (postings.models.prepared): with
     # the company's columns, building their SQL took longer than PostgreSQL's answer.
     def visible_one(self, pk: int) -> Posting | None:
-        """The posting with this id, company joined, if the public may see it (visible())."""
+        """The posting with this id, company joined, if the public may see it (visible()).
+
+        Read with it, for the posting page: the taxonomy's and the pay data's versions
+        (skills.services.taxonomy_state_of, salaries.services.pay_data(read_with=...)), which
+        would each be a query of their own.
+        """
         # An id past the column's range: the ORM answers empty without asking (by the same
         # range); PostgreSQL would fail the query.
         low, high = connection.ops.integer_field_range(Posting._meta.pk.get_internal_type())
@@ -535,7 +542,12 @@ class Posting(models.Model):
 
 
 _VISIBLE_ONE = Prepared(
-    lambda now, pk: Posting.objects.visible(now).select_related("company").filter(pk=pk),
+    lambda now, pk: (
+        Posting.objects.visible(now)
+        .select_related("company")
+        .filter(pk=pk)
+        .annotate(**taxonomy_state_columns(), **pay_data_columns())
+    ),
     datetime,
     int,
 )

@@ -82,8 +82,8 @@ class Prepared:
 
 class _Compiled:
     def __init__(self, queryset: QuerySet, stand_ins: list[object]) -> None:
-        if queryset._known_related_objects or queryset.query.annotation_select:
-            raise ValueError("A prepared read makes plain rows: no annotations, no reverse joins.")
+        if queryset._known_related_objects:
+            raise ValueError("A prepared read makes plain rows: no reverse joins.")
         self.db = queryset.db
         compiler = queryset.query.get_compiler(using=self.db)
         self.sql, params = compiler.as_sql()
@@ -104,6 +104,8 @@ class _Compiled:
         self.model, self.start, self.end = klass_info["model"], start, end
         self.init_list = [column[0].target.attname for column in select[start:end]]
         self.related = get_related_populators(klass_info, select, self.db)
+        # Annotations become attributes, as Django's ModelIterable sets them.
+        self.annotations = list(compiler.annotation_col_map.items())
         self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
 
     def run(self, cursor, session, params: list) -> list[tuple]:
@@ -145,6 +147,8 @@ class _Compiled:
         obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
         for populator in self.related:
             populator.populate(row, obj)
+        for name, position in self.annotations:
+            setattr(obj, name, row[position])
         return obj
 
 

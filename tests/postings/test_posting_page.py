@@ -84,3 +84,46 @@ def test_a_name_ending_in_s_takes_the_apostrophe_alone(taxonomy, name, expected)
     html = unescape(_page(posting))
     assert expected in html
     assert "s's" not in html
+
+
+def _tagged_with_pay(taxonomy):
+    from postings.tagging.services import postings_tag
+    from tests.salaries.factories import SalaryBandFactory
+
+    SalaryBandFactory(workplace="any", p50=180_000)
+    posting = PostingFactory(
+        description="We use Python and PyTorch every day.", country="US", seniority="senior",
+        role_family="ml_engineer", salary_min=190_000, salary_max=210_000, salary_currency="USD",
+    )  # fmt: skip
+    postings_tag(posting_ids=[posting.pk])
+    return posting
+
+
+def test_a_posting_page_is_two_queries_once_its_process_is_warm(
+    taxonomy, django_assert_num_queries
+):
+    posting = _tagged_with_pay(taxonomy)
+    client = Client()
+    client.get(posting.get_absolute_url())  # the process reads its copies of skills and bands
+    # The posting with the taxonomy's and the pay data's versions, then its similar roles.
+    with django_assert_num_queries(2):
+        html = client.get(posting.get_absolute_url()).content.decode()
+    assert "PyTorch" in html and "median 180,000" in html
+
+
+def test_a_posting_page_shows_a_renamed_skill_and_a_corrected_band_at_once(taxonomy):
+    from salaries.models import SalaryBand
+    from skills.models import Skill
+    from skills.services import taxonomy_changed
+
+    posting = _tagged_with_pay(taxonomy)
+    client = Client()
+    html = client.get(posting.get_absolute_url()).content.decode()
+    assert "PyTorch" in html and "median 180,000" in html
+
+    Skill.objects.filter(slug="pytorch").update(name="Torch (PyTorch)")
+    taxonomy_changed()
+    SalaryBand.objects.update(p50=185_000)  # the pay data's triggers move its version
+
+    html = client.get(posting.get_absolute_url()).content.decode()
+    assert "Torch (PyTorch)" in html and "median 185,000" in html

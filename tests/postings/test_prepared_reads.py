@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from postings.models import Posting, Status
 from postings.models.prepared import Prepared
+from salaries.services import pay_data_columns
+from skills.services import taxonomy_state_columns
 from tests.factories import PostingFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +41,7 @@ def postings():
 def test_one_visible_posting_is_the_querysets(postings):
     for name, posting in postings.items():
         expected = Posting.objects.visible().select_related("company").filter(pk=posting.pk)
-        expected = expected.first()
+        expected = expected.annotate(**taxonomy_state_columns(), **pay_data_columns()).first()
         with CaptureQueriesContext(connection) as queries:
             found = Posting.objects.visible_one(posting.pk)
         assert len(queries) == 1
