@@ -23,8 +23,10 @@ from postings.models import Posting
 from skills.services import SkillIndex
 
 CANDIDATES = 200
-# The newest rows read first (a role in about six shares its level); four times more while
-# fewer than CANDIDATES of them qualify.
+# The newest rows read first (a role in about six shares its level); then, while fewer than
+# CANDIDATES of them qualify, as many more as the share found says are missing, with a
+# quarter to spare (1.5 to 4 times as many). Interns, a twentieth of the roles, found about
+# half in the first window and took a second four times its size: 2.2 ms against 0.7.
 FIRST_WINDOW = 4_096
 
 
@@ -51,7 +53,7 @@ def similar_ids(
         rows = sorted_unique(rows)  # a role sharing several skills once; ascending
         if len(rows) >= CANDIDATES or low == 0:
             break
-        width *= 4
+        width = int(width * min(4.0, max(1.5, 1.25 * CANDIDATES / max(len(rows), 1))))
     rows = rows[-CANDIDATES:]  # rows ascend with publication: the newest
     owner, row_skills, _ = board.row_entries(rows)
     shared = np.bincount(owner, weights=np.isin(row_skills, skills), minlength=len(rows))
