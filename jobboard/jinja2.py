@@ -6,8 +6,8 @@ Jinja2 templates, which compile to Python, rendered through tags in postings_tag
   page of cards took 9-16 ms of a search's 45 in Django's engine and takes a quarter of that
   here;
 - a posting page's content (posting_article; its body, posting_body, is also the employer's
-  preview and the moderation queue's) and its head (posting_head): 3.6 -> 2.5 ms of a page's
-  render, in-process p50.
+  preview and the moderation queue's) and its head (posting_head): the page's render took
+  3.6 ms in-process p50, and 2.5 with the content here; the head went 0.59 -> 0.47 ms.
 They use the same filters as the Django templates, so each rule stays in one place
 (postings_tags)."""
 
