@@ -37,7 +37,8 @@ _MATCH = "/match/?have=python&have=sql"
 _PAGES = ("postings/posting_list.html", "postings/posting_detail.html", "postings/match.html")
 _ROWS = (
     "postings/_posting_cards.html", "postings/_facets.html", "postings/seekers/_save.html",
-    "postings/_posting_article.html",
+    "postings/_posting_article.html", "postings/_posting_body.html",
+    "salaries/_posting_pay_insight.html", "postings/_head_meta.html",
 )  # fmt: skip
 
 
