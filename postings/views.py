@@ -22,7 +22,7 @@ from postings.seekers.services import saved_posting_ids
 from postings.structured_data import job_posting, summary
 from postings.tagging.groups import skill_groups
 from salaries.services import pay_data
-from skills.services import SkillIndex, skill_index, taxonomy_state_of
+from skills.services import SkillIndex, skill_index
 
 
 def _get_public_posting(pk: int) -> Posting:
@@ -133,7 +133,7 @@ def posting_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if slug != posting.slug:
         return redirect(posting, permanent=True)
     # The taxonomy's and the pay data's versions came with the posting (visible_one).
-    index = skill_index(state=taxonomy_state_of(posting))
+    index = skill_index(read_with=posting)
     groups = skill_groups(index, posting.skill_ids, posting.preferred_skill_ids)
     similar = similar_roles(posting, index)
     back_url, back_text = _back_to_results(request)

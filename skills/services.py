@@ -58,7 +58,8 @@ def _state(version: int | None, changed_at: datetime | None) -> TaxonomyVersion:
 
 # A page that reads a row anyway can learn the taxonomy's state in the same statement, and
 # spare the query that skill_index() would ask (a round trip, 0.3 ms here): annotate the
-# row's queryset with these, then give skill_index the state read back (taxonomy_state_of).
+# row's queryset with these, then hand skill_index the row (read_with), as
+# salaries.services.pay_data takes it.
 def taxonomy_state_columns() -> dict[str, Subquery]:
     row = TaxonomyVersion.objects.filter(id=1)
     return {
@@ -67,7 +68,7 @@ def taxonomy_state_columns() -> dict[str, Subquery]:
     }
 
 
-def taxonomy_state_of(row: object) -> TaxonomyVersion:
+def _state_read_with(row: object) -> TaxonomyVersion:
     """The taxonomy's state as `row` was read with it (taxonomy_state_columns)."""
     return _state(row.taxonomy_version, row.taxonomy_changed_at)
 
@@ -320,9 +321,12 @@ class SkillIndex:
         return sorted(found)
 
 
-def skill_index(*, state: TaxonomyVersion | None = None) -> SkillIndex:
-    """Every skill by slug (active ones) and by id, with the tree, for pages and filters;
-    `state`: the taxonomy's, when the caller read it with its own row (taxonomy_state_of)."""
+def skill_index(*, read_with: object | None = None) -> SkillIndex:
+    """Every skill by slug (active ones) and by id, with the tree, for pages and filters.
+
+    read_with: a row read with taxonomy_state_columns(), whose statement read the taxonomy's
+    state already.
+    """
 
     def build(state: TaxonomyVersion) -> SkillIndex:
         refs = [
@@ -352,6 +356,7 @@ def skill_index(*, state: TaxonomyVersion | None = None) -> SkillIndex:
             plain_keys=frozenset(plain),
         )
 
+    state = _state_read_with(read_with) if read_with is not None else None
     return _for_current_taxonomy("index", build, state)
 
 

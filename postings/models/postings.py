@@ -254,9 +254,8 @@ class PostingManager(models.Manager.from_queryset(PostingQuerySet)):
     def visible_one(self, pk: int) -> Posting | None:
         """The posting with this id, company joined, if the public may see it (visible()).
 
-        Read with it, for the posting page: the taxonomy's and the pay data's versions
-        (skills.services.taxonomy_state_of, salaries.services.pay_data(read_with=...)), which
-        would each be a query of their own.
+        Read with it, for the posting page: the taxonomy's and the pay data's versions, which
+        would each be a query of their own (skill_index and pay_data take it as `read_with`).
         """
         # An id past the column's range: the ORM answers empty without asking (by the same
         # range); PostgreSQL would fail the query.
