@@ -97,6 +97,34 @@ def test_the_forms_for_queries_the_sample_leads_find_the_same_postings(indexed, 
     assert rewritten > SEARCHES // 10
 
 
+def test_a_union_is_looked_up_where_a_much_sparser_filter_leads(indexed):
+    # Each part's bound (from the index's term statistics) is at least what it matches; a
+    # union is written looked up only beside a filter LEAD_RATIO times sparser, and finds
+    # the same postings as the plain union.
+    served = engine_index.served()
+    searcher = served.searcher
+
+    def ids(query) -> set[int]:
+        hits = searcher.search(query, 100_000, count=False).hits
+        return set(searcher.fast_field_values("id", [address for _, address in hits]))
+
+    looked_up = plain = 0
+    for drawn in random_searches(indexed, seed=25, count=SEARCHES):
+        parsed = parse_search(QueryDict(query_string(drawn)), skills=skill_index())
+        compiled = engine.compile_search(parsed, tree_key=served.tree_key, searcher=searcher)
+        for name, bound in compiled.bounds.items():
+            assert engine.count(searcher, compiled.parts[name]) <= bound, (drawn, name)
+        if all(repr(form) == repr(compiled.parts[n]) for n, form in compiled.in_sample.items()):
+            continue  # no union (one skill, or one level)
+        unions = engine.CompiledSearch(compiled.parts, compiled.now)  # none looked up
+        if repr(compiled.query()) == repr(unions.query()):
+            plain += 1
+        else:
+            looked_up += 1
+            assert ids(compiled.query()) == ids(unions.query()), drawn
+    assert looked_up > 5 and plain > 5, (looked_up, plain)
+
+
 def test_runs_of_equal_dates_across_a_window_edge_are_placed_by_id(board, index_dir):
     # Three runs of postings published at one instant: one inside the first hits read, one
     # across the edges of the windows below (placed from the hits read, or, when a window
