@@ -19,14 +19,14 @@ from decimal import Decimal
 import jinja2
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.template.defaultfilters import date as date_format
-from django.urls import reverse
 from django.utils.timezone import template_localtime
 
+from postings.paths import path_to
 from postings.templatetags import postings_tags
 
 
 def url(name: str, *args: object) -> str:
-    return reverse(name, args=args)
+    return path_to(name, *args)
 
 
 def _date(value: object, fmt: str) -> str:

@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Mod, Upper
 from django.db.models.lookups import Exact
-from django.urls import reverse
 from django.utils import timezone
 
 from postings.models.prepared import Prepared
+from postings.paths import path_to
 from salaries.geography import region_of
 from salaries.services import pay_data_columns
 
@@ -524,7 +524,7 @@ class Posting(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("postings:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return path_to("postings:detail", self.pk, self.slug)
 
     @property
     def has_pay(self) -> bool:
