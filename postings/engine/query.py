@@ -495,8 +495,9 @@ def compile_search(
         parts["posted_within"] = _at_least("published", micros(since))
     if cleaned.get("company"):
         company = Company.objects.filter(slug=cleaned["company"]).values_list("id", flat=True)
-        parts["company"] = _one_of("company", list(company[:1]))
-        bounds["company"] = df("company", list(company[:1]))
+        company = list(company[:1])
+        parts["company"] = _one_of("company", company)
+        bounds["company"] = df("company", company)
     if cleaned.get("salary_min") is not None:
         parts["salary_min"] = _at_least("pay", math.ceil(cleaned["salary_min"]))
     known = {name: bound for name, bound in bounds.items() if bound is not None}

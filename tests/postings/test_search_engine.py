@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
@@ -123,6 +124,19 @@ def test_a_union_is_looked_up_where_a_much_sparser_filter_leads(indexed):
             looked_up += 1
             assert ids(compiled.query()) == ids(unions.query()), drawn
     assert looked_up > 5 and plain > 5, (looked_up, plain)
+
+
+def test_a_company_search_on_the_index_looks_the_company_up_once(client, indexed):
+    company = Posting.objects.visible().first().company
+    with CaptureQueriesContext(connection) as queries:
+        result = _page(client, f"company={company.slug}")
+    assert result.count == Posting.objects.visible().filter(company=company).count()
+    lookups = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "postings_company"."id"') and "slug" in q["sql"]
+    ]
+    assert len(lookups) == 1, lookups
 
 
 def test_runs_of_equal_dates_across_a_window_edge_are_placed_by_id(board, index_dir):
