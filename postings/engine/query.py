@@ -64,12 +64,13 @@ def _but_not(kept: Query, dropped: Query) -> Query:
 
 def _any_looked_up(parts: list[Query]) -> Query:
     """The same postings as _any(parts), as "not (not A and not B ...)", for queries the
-    fixed sample leads. A union is read in windows of 4,096 postings, every posting of every
-    part in each window the intersection touches: among the sample (a posting in a hundred)
-    that is every posting of every part. Excluded one at a time, each part is only looked
-    up at the postings the sample brings. Two popular skills among the sample: 2.4 -> 1.0
-    ms. Not for a query nothing sparse leads: walking every posting to exclude, it is four
-    times slower than the union (26 ms against 6, the same two skills alone)."""
+    fixed sample or a much rarer filter leads (CompiledSearch.query). A union is read in
+    windows of 4,096 postings, every posting of every part in each window the intersection
+    touches: among the sample (a posting in a hundred) that is every posting of every part.
+    Excluded one at a time, each part is only looked up at the postings the sample brings.
+    Two popular skills among the sample: 2.4 -> 1.0 ms. Not for a query nothing sparse
+    leads: walking every posting to exclude, it is four times slower than the union (26 ms
+    against 6, the same two skills alone)."""
     if len(parts) == 1:
         return parts[0]
     neither = Query.all_query()
@@ -409,9 +410,10 @@ class CompiledSearch:
 
     parts: dict[str, Query]
     now: int  # microseconds; what "visible" and "posted within" were measured against
-    # The parts that are unions, written for a query something sparse leads
-    # (_any_looked_up): the same postings, found faster there and slower elsewhere.
-    in_sample: dict[str, Query] = field(default_factory=dict)
+    # The parts that are unions, written for a query something sparse leads (the fixed
+    # sample, or a much rarer filter: _any_looked_up): the same postings, found faster
+    # there and slower elsewhere.
+    looked_up: dict[str, Query] = field(default_factory=dict)
     # At most how many postings each part matches, where the index's term statistics say.
     bounds: dict[str, int] = field(default_factory=dict)
 
@@ -424,9 +426,9 @@ class CompiledSearch:
             SCHEMA, "expires", tantivy.FieldType.Integer, self.now, None, include_lower=False
         )
         kept = {name: part for name, part in self.parts.items() if name not in without}
-        for name in kept.keys() & self.in_sample.keys():
+        for name in kept.keys() & self.looked_up.keys():
             if sampled or self._led(name, kept):
-                kept[name] = self.in_sample[name]
+                kept[name] = self.looked_up[name]
         sample = [term_query_sample()] if sampled else []
         return _all([visible, *kept.values(), *also, *sample])
 
@@ -450,9 +452,9 @@ def compile_search(
     cleaned = parsed.filter.form.cleaned_data
     now = timezone.now()
     parts: dict[str, Query] = {}
-    in_sample: dict[str, Query] = {}
+    looked_up: dict[str, Query] = {}
     text = (cleaned.get("q") or "").strip()
-    bounds: dict[str, int] = {}
+    bounds: dict[str, int | None] = {}
 
     def df(name: str, values: list) -> int | None:
         return sum(searcher.doc_freq(name, v) for v in values) if searcher is not None else None
@@ -469,15 +471,15 @@ def compile_search(
             parts["skills"] = _all(skills)
         else:
             parts["skills"] = _any(skills)
-            in_sample["skills"] = _any_looked_up(skills)
+            looked_up["skills"] = _any_looked_up(skills)
         if searcher is not None:
             each = [_skill_bound(searcher, parsed, slug, tree) for slug in cleaned["skills"]]
             bounds["skills"] = min(each) if every else sum(each)
     for name in TEXT_FACETS:
         if cleaned.get(name):
-            parts[name], looked_up = _facet(name, cleaned[name])
-            if looked_up is not None:
-                in_sample[name] = looked_up
+            parts[name], form = _facet(name, cleaned[name])
+            if form is not None:
+                looked_up[name] = form
             bounds[name] = df(name, cleaned[name])  # one value each: their sum is exact
     if cleaned.get("country"):
         parts["country"] = _term("open_to", cleaned["country"])
@@ -501,7 +503,7 @@ def compile_search(
     if cleaned.get("salary_min") is not None:
         parts["salary_min"] = _at_least("pay", math.ceil(cleaned["salary_min"]))
     known = {name: bound for name, bound in bounds.items() if bound is not None}
-    return CompiledSearch(parts, micros(now), in_sample, known)
+    return CompiledSearch(parts, micros(now), looked_up, known)
 
 
 def _city(value: str) -> Query:

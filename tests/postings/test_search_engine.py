@@ -93,7 +93,7 @@ def test_the_forms_for_queries_the_sample_leads_find_the_same_postings(indexed, 
     for drawn in random_searches(indexed, seed=24, count=SEARCHES):
         parsed = parse_search(QueryDict(query_string(drawn)), skills=skill_index())
         compiled = engine.compile_search(parsed)
-        rewritten += bool(compiled.in_sample)
+        rewritten += bool(compiled.looked_up)
         assert ids(compiled.query(sampled=True)) == ids(compiled.query()), drawn
     assert rewritten > SEARCHES // 10
 
@@ -115,7 +115,7 @@ def test_a_union_is_looked_up_where_a_much_sparser_filter_leads(indexed):
         compiled = engine.compile_search(parsed, tree_key=served.tree_key, searcher=searcher)
         for name, bound in compiled.bounds.items():
             assert engine.count(searcher, compiled.parts[name]) <= bound, (drawn, name)
-        if all(repr(form) == repr(compiled.parts[n]) for n, form in compiled.in_sample.items()):
+        if all(repr(form) == repr(compiled.parts[n]) for n, form in compiled.looked_up.items()):
             continue  # no union (one skill, or one level)
         unions = engine.CompiledSearch(compiled.parts, compiled.now)  # none looked up
         if repr(compiled.query()) == repr(unions.query()):
