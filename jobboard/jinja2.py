@@ -25,10 +25,6 @@ from postings.paths import path_to
 from postings.templatetags import postings_tags
 
 
-def url(name: str, *args: object) -> str:
-    return path_to(name, *args)
-
-
 def _date(value: object, fmt: str) -> str:
     """Django's date filter, in the current time zone as Django's templates give it ("" for
     no date)."""
@@ -59,5 +55,5 @@ def environment(**options: object) -> jinja2.Environment:
         thousands=postings_tags.thousands,
         pay=postings_tags.pay,
     )
-    env.globals["url"] = url
+    env.globals["url"] = path_to  # reverse(name, args=args)
     return env

@@ -170,14 +170,12 @@ class _TsQuery:
         self.tokens = _tokens(text)
         self.at = 0
 
-    def parse(self) -> Query:
-        return self._query(self.tree())
-
-    def tree(self) -> tuple:
+    def parse(self) -> tuple[Query, tuple]:
+        """The index query, and the tree it was made from (_tree_bound reads it)."""
         node = self._or()
         if self.at != len(self.tokens):
             raise Unsupported("trailing tokens")
-        return node
+        return self._query(node), node
 
     def _peek(self) -> str | None:
         return self.tokens[self.at][0] if self.at < len(self.tokens) else None
@@ -268,10 +266,11 @@ def _sum_bound(bounds) -> int | None:
     return None if None in bounds else sum(bounds)
 
 
-def _text_bound(searcher: tantivy.Searcher, tsquery: str) -> int | None:
-    if not tsquery.strip():
-        return 0
-    return _tree_bound(searcher, _TsQuery(tsquery).tree())
+def _doc_freqs(searcher: tantivy.Searcher | None, name: str, values) -> int | None:
+    """At most how many postings hold one of `values` in `name` (None: no searcher to ask)."""
+    if searcher is None:
+        return None
+    return sum(searcher.doc_freq(name, value) for value in values)
 
 
 def _words(node: tuple) -> list[tuple[int, str]]:
@@ -303,8 +302,11 @@ def _tsqueries(texts: list[str]) -> list[str]:
         return [text for (text,) in cursor.fetchall()]
 
 
-def _matches_text(tsquery: str) -> Query:
-    """`search_vector @@ tsquery`: nothing for an empty tsquery (only stop words), as in SQL.
+def _matches_text(
+    tsquery: str, searcher: tantivy.Searcher | None = None
+) -> tuple[Query, int | None]:
+    """`search_vector @@ tsquery`: nothing for an empty tsquery (only stop words), as in SQL;
+    and, given the `searcher`, at most how many postings it matches (_tree_bound).
 
     A posting without a search document matches no tsquery in SQL (NULL); here it has no
     words, so only a negation could match it, and each negation excludes it itself. Kept out
@@ -312,21 +314,28 @@ def _matches_text(tsquery: str) -> Query:
     on every posting holding its words (40 ms), where inside a conjunction it checks only
     the postings the other filters leave."""
     if not tsquery.strip():
-        return Query.empty_query()
-    return _TsQuery(tsquery).parse()
+        return Query.empty_query(), 0
+    query, tree = _TsQuery(tsquery).parse()
+    return query, _tree_bound(searcher, tree) if searcher is not None else None
+
+
+def _skill_terms(parsed: ParsedSearch, slug: str, tree: bool) -> tuple[str, list[int]]:
+    """The index terms of postings tagged with the skill or one below it (`skill_ids &&
+    with_descendants`): the skill in skill_tree, when the generation's skill_tree was
+    written with today's hierarchy, else it and its descendants in skills."""
+    if tree:
+        return "skill_tree", [parsed.skills.by_slug[slug].id]
+    return "skills", list(parsed.skills.with_descendants(slug))
 
 
 def _skill(parsed: ParsedSearch, slug: str, tree: bool) -> Query:
-    """Postings tagged with the skill or one below it (`skill_ids && with_descendants`)."""
-    if tree:  # the generation's skill_tree was written with today's hierarchy
-        return _term("skill_tree", parsed.skills.by_slug[slug].id)
-    return _one_of("skills", parsed.skills.with_descendants(slug))
+    return _one_of(*_skill_terms(parsed, slug, tree))
 
 
-def _skill_bound(searcher: tantivy.Searcher, parsed: ParsedSearch, slug: str, tree: bool) -> int:
-    if tree:
-        return searcher.doc_freq("skill_tree", parsed.skills.by_slug[slug].id)
-    return sum(searcher.doc_freq("skills", pk) for pk in parsed.skills.with_descendants(slug))
+def _skill_bound(
+    searcher: tantivy.Searcher | None, parsed: ParsedSearch, slug: str, tree: bool
+) -> int | None:
+    return _doc_freqs(searcher, *_skill_terms(parsed, slug, tree))
 
 
 def _text(
@@ -339,29 +348,25 @@ def _text(
     pieces = [value] if not found else ([rest] if rest else []) + [w.text for w in found]
     tsqueries = dict(zip(pieces, _tsqueries(pieces), strict=True))
     phrase = any(_PHRASE.search(tsquery) for tsquery in tsqueries.values())
-
-    def bound(tsquery: str) -> int | None:
-        return _text_bound(searcher, tsquery) if searcher is not None else None
-
     if not found:
-        words = _matches_text(tsqueries[value])
-        words_bound = bound(tsqueries[value])
+        query, bound = _matches_text(tsqueries[value], searcher)
     else:
-        parts = [_matches_text(tsqueries[rest])] if rest else []
-        bounds = [bound(tsqueries[rest])] if rest else []
+        parts = [_matches_text(tsqueries[rest], searcher)] if rest else []
         for word in found:
-            tagged = _skill(parsed, word.skill.slug, tree)
-            parts.append(_any([_matches_text(tsqueries[word.text]), tagged]))
-            if searcher is not None:
-                tagged_bound = _skill_bound(searcher, parsed, word.skill.slug, tree)
-                bounds.append(_sum_bound([bound(tsqueries[word.text]), tagged_bound]))
-        words = _all(parts)
-        words_bound = min((b for b in bounds if b is not None), default=None)
+            text, text_bound = _matches_text(tsqueries[word.text], searcher)
+            slug = word.skill.slug
+            tagged, tagged_bound = (
+                _skill(parsed, slug, tree),
+                _skill_bound(searcher, parsed, slug, tree),
+            )
+            parts.append((_any([text, tagged]), _sum_bound([text_bound, tagged_bound])))
+        query = _all([part for part, _ in parts])
+        bound = min((b for _, b in parts if b is not None), default=None)
     companies = parsed.filter.companies_named(value)
-    query = _any([words, _one_of("company", companies)]) if companies else words
-    if companies and words_bound is not None and searcher is not None:
-        words_bound += sum(searcher.doc_freq("company", pk) for pk in companies)
-    return _Text(query, phrase, words_bound)
+    if companies:
+        query = _any([query, _one_of("company", companies)])
+        bound = _sum_bound([bound, _doc_freqs(searcher, "company", companies)])
+    return _Text(query, phrase, bound)
 
 
 _PHRASE = re.compile(r"<(-|\d+)>")
@@ -455,10 +460,6 @@ def compile_search(
     looked_up: dict[str, Query] = {}
     text = (cleaned.get("q") or "").strip()
     bounds: dict[str, int | None] = {}
-
-    def df(name: str, values: list) -> int | None:
-        return sum(searcher.doc_freq(name, v) for v in values) if searcher is not None else None
-
     if text:
         found = _text(text, parsed, tree, searcher)
         if searcher is not None:
@@ -480,18 +481,20 @@ def compile_search(
             parts[name], form = _facet(name, cleaned[name])
             if form is not None:
                 looked_up[name] = form
-            bounds[name] = df(name, cleaned[name])  # one value each: their sum is exact
+            bounds[name] = _doc_freqs(
+                searcher, name, cleaned[name]
+            )  # one value each: their sum is exact
     if cleaned.get("country"):
         parts["country"] = _term("open_to", cleaned["country"])
-        bounds["country"] = df("open_to", [cleaned["country"]])
+        bounds["country"] = _doc_freqs(searcher, "open_to", [cleaned["country"]])
     location = (cleaned.get("location") or "").strip()
     if location:
         parts["location"] = _city(location)
         if len(location) < _SHORTEST_CITY_PART:
-            bounds["location"] = df("city", [location.upper()])
+            bounds["location"] = _doc_freqs(searcher, "city", [location.upper()])
     if cleaned.get("visa"):
         parts["visa"] = _term("visa", 1)
-        bounds["visa"] = df("visa", [1])
+        bounds["visa"] = _doc_freqs(searcher, "visa", [1])
     if cleaned.get("posted_within"):
         since = now - timedelta(days=cleaned["posted_within"])
         parts["posted_within"] = _at_least("published", micros(since))
@@ -499,7 +502,7 @@ def compile_search(
         company = Company.objects.filter(slug=cleaned["company"]).values_list("id", flat=True)
         company = list(company[:1])
         parts["company"] = _one_of("company", company)
-        bounds["company"] = df("company", company)
+        bounds["company"] = _doc_freqs(searcher, "company", company)
     if cleaned.get("salary_min") is not None:
         parts["salary_min"] = _at_least("pay", math.ceil(cleaned["salary_min"]))
     known = {name: bound for name, bound in bounds.items() if bound is not None}

@@ -49,12 +49,16 @@ def _page(client, query: str):
     return response.context["result"]
 
 
+def _found(searcher, query) -> set[int]:
+    """The ids of every posting the index query matches."""
+    hits = searcher.search(query, 100_000, count=False).hits
+    return set(searcher.fast_field_values("id", [address for _, address in hits]))
+
+
 def _engine_ids(query: str) -> set[int]:
     parsed = parse_search(QueryDict(query), skills=skill_index())
     compiled = engine.compile_search(parsed)
-    searcher = engine_index.searcher()
-    hits = searcher.search(compiled.query(), 100_000, count=False).hits
-    return set(searcher.fast_field_values("id", [address for _, address in hits]))
+    return _found(engine_index.searcher(), compiled.query())
 
 
 def _orm_ids(query: str) -> set[int]:
@@ -85,16 +89,14 @@ def test_the_forms_for_queries_the_sample_leads_find_the_same_postings(indexed, 
     engine_index.index_rebuild()
     searcher = engine_index.searcher()
 
-    def ids(query) -> set[int]:
-        hits = searcher.search(query, 100_000, count=False).hits
-        return set(searcher.fast_field_values("id", [address for _, address in hits]))
-
     rewritten = 0
     for drawn in random_searches(indexed, seed=24, count=SEARCHES):
         parsed = parse_search(QueryDict(query_string(drawn)), skills=skill_index())
         compiled = engine.compile_search(parsed)
         rewritten += bool(compiled.looked_up)
-        assert ids(compiled.query(sampled=True)) == ids(compiled.query()), drawn
+        assert _found(searcher, compiled.query(sampled=True)) == _found(
+            searcher, compiled.query()
+        ), drawn
     assert rewritten > SEARCHES // 10
 
 
@@ -104,10 +106,6 @@ def test_a_union_is_looked_up_where_a_much_sparser_filter_leads(indexed):
     # the same postings as the plain union.
     served = engine_index.served()
     searcher = served.searcher
-
-    def ids(query) -> set[int]:
-        hits = searcher.search(query, 100_000, count=False).hits
-        return set(searcher.fast_field_values("id", [address for _, address in hits]))
 
     looked_up = plain = 0
     for drawn in random_searches(indexed, seed=25, count=SEARCHES):
@@ -122,7 +120,7 @@ def test_a_union_is_looked_up_where_a_much_sparser_filter_leads(indexed):
             plain += 1
         else:
             looked_up += 1
-            assert ids(compiled.query()) == ids(unions.query()), drawn
+            assert _found(searcher, compiled.query()) == _found(searcher, unions.query()), drawn
     assert looked_up > 5 and plain > 5, (looked_up, plain)
 
 
