@@ -30,6 +30,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz, process
 
 from postings.engine import index as engine_index
+from postings.engine import passes
 from postings.engine import query as engine
 from postings.filters import (
     PARAM_LABELS,
@@ -791,24 +792,56 @@ def _describe(
 def _engine_summary(
     parsed: ParsedSearch, searcher, compiled: engine.CompiledSearch, window: _Window
 ) -> _Summary:
-    """What _summarize finds, from the index, in a few passes of a few milliseconds."""
+    """What _summarize finds, from the index, in a few passes of a few milliseconds.
+
+    The passes that do not need the main one's counts (each chosen facet without its own
+    filter, the posted-within counts, the postings without pay) run beside it on the pool
+    (postings.engine.passes), while this thread counts the results and finds their ids."""
     params, skills = parsed.params, parsed.skills
-    results = compiled.query()
     now = timezone.now()
     since = {
         str(days): engine_index.micros(now - timedelta(days=days)) for days, _ in POSTED_WITHIN
     }
     posted_within = "posted_within" in compiled.parts
+    paid = "salary_min" in compiled.parts
     selected = [param for param, _, _ in COLUMN_FACETS if params.getlist(param)]
     members = [param for param, _, _ in COLUMN_FACETS if param not in selected]
+    beside = {
+        param: passes.submit(_describe, searcher, compiled, [param], without=(param,))
+        for param in selected
+    }
+    if posted_within:
+        beside["posted"] = passes.submit(
+            _describe, searcher, compiled, [], since, without=("posted_within",)
+        )
+    if paid:
+        beside["unpaid"] = passes.submit(
+            _describe, searcher, compiled, [], without=("salary_min",), unpaid=True
+        )
+
     main = _describe(searcher, compiled, [*members, "skills"], None if posted_within else since)
+    capped = main.total is None or main.total > COUNT_CAP
+    shown = COUNT_CAP if capped else main.total
+    results, sampled = compiled.query(), main.sample_total
+    if window.page is None:  # relevance: the newest candidates, ranked by PostgreSQL
+        ids = engine.bounded_ids(
+            searcher, results, "published", 0, RANK_CANDIDATES, sampled=sampled
+        )
+        ids_page = None
+    else:
+        ids_page = min(window.page, max(1, math.ceil(shown / PAGE_SIZE)))
+        start = (ids_page - 1) * PAGE_SIZE
+        key = _SORT_KEYS[parsed.sort]
+        ids = engine.bounded_ids(searcher, results, key, start, PAGE_SIZE, sampled=sampled)
+
+    described = {name: found.result() for name, found in beside.items()}
     counts = {param: (_facet_values(param, main.terms[param]), main.estimated) for param in members}
     for param in selected:
-        wide = _describe(searcher, compiled, [param], without=(param,))
-        counts[param] = (_facet_values(param, wide.terms[param]), wide.estimated)
-    posted = main
-    if posted_within:
-        posted = _describe(searcher, compiled, [], since, without=("posted_within",))
+        counts[param] = (
+            _facet_values(param, described[param].terms[param]),
+            described[param].estimated,
+        )
+    posted = described.get("posted", main)
     chosen = params.get("posted_within", "")
     posted_facet = Facet(
         "posted_within",
@@ -820,28 +853,14 @@ def _engine_summary(
         posted.estimated,
     )
     left_out, left_out_estimated = None, False
-    if "salary_min" in compiled.parts:
-        unpaid = _describe(searcher, compiled, [], without=("salary_min",), unpaid=True)
+    if paid:
+        unpaid = described["unpaid"]
         left_out_estimated = unpaid.estimated
         left_out = (
             _estimate(unpaid.sample_total * posting_models.SAMPLE_EVERY)
             if unpaid.estimated
             else unpaid.total
         )
-
-    capped = main.total is None or main.total > COUNT_CAP
-    shown = COUNT_CAP if capped else main.total
-    if window.page is None:  # relevance: the newest candidates, ranked by PostgreSQL
-        ids = engine.bounded_ids(
-            searcher, results, "published", 0, RANK_CANDIDATES, sampled=main.sample_total
-        )
-        ids_page = None
-    else:
-        ids_page = min(window.page, max(1, math.ceil(shown / PAGE_SIZE)))
-        start = (ids_page - 1) * PAGE_SIZE
-        key = _SORT_KEYS[parsed.sort]
-        sampled = main.sample_total
-        ids = engine.bounded_ids(searcher, results, key, start, PAGE_SIZE, sampled=sampled)
     return _Summary(
         count=shown,
         capped=capped,

@@ -9,6 +9,7 @@ survives a failed sync, and gives way to PostgreSQL where it cannot answer exact
 from __future__ import annotations
 
 import os
+import threading
 import time
 from datetime import timedelta
 
@@ -135,6 +136,43 @@ def test_a_company_search_on_the_index_looks_the_company_up_once(client, indexed
         if q["sql"].startswith('SELECT "postings_company"."id"') and "slug" in q["sql"]
     ]
     assert len(lookups) == 1, lookups
+
+
+# Chooses a facet (level), a time (posted_within) and a pay floor: each needs a pass of its
+# own beside the main one.
+_SIDE_PASSES = "level=senior&posted_within=30&salary_min=1000"
+
+
+def test_a_pages_side_passes_run_beside_the_main_one(indexed, monkeypatch):
+    asked = threading.get_ident()
+    threads: dict[tuple, set] = {}
+    tallied = engine.tallied
+
+    def recording(searcher, query, names, since=None, **kwargs):
+        threads.setdefault((tuple(names), since is None), set()).add(threading.get_ident())
+        return tallied(searcher, query, names, since, **kwargs)
+
+    monkeypatch.setattr(engine, "tallied", recording)
+    search.search_postings(QueryDict(_SIDE_PASSES))
+    main = [key for key in threads if "skills" in key[0]]
+    assert main and all(threads[key] == {asked} for key in main), threads
+    side = [key for key in threads if key not in main]
+    # level without its filter; posted_within's times; the postings without pay.
+    assert len(side) == 3 and all(asked not in threads[key] for key in side), threads
+
+
+def test_a_side_pass_that_fails_fails_the_search(indexed, monkeypatch):
+    """Rather than a page showing a facet without its counts."""
+    tallied = engine.tallied
+
+    def failing(searcher, query, names, since=None, **kwargs):
+        if names == ["level"]:
+            raise RuntimeError("the index went away")
+        return tallied(searcher, query, names, since, **kwargs)
+
+    monkeypatch.setattr(engine, "tallied", failing)
+    with pytest.raises(RuntimeError, match="the index went away"):
+        search.search_postings(QueryDict(_SIDE_PASSES))
 
 
 def test_runs_of_equal_dates_across_a_window_edge_are_placed_by_id(board, index_dir):
