@@ -70,6 +70,13 @@ def test_postgres_is_the_major_version_make_run_embeds_with_its_volume_where_18_
     assert services["postgres"]["volumes"] == ["postgres-data:/var/lib/postgresql"]
 
 
+def test_postgres_keeps_its_cache_over_a_restart_and_sizes_it_from_the_environment(services):
+    command = services["postgres"]["command"]
+    assert command.startswith("postgres ")
+    assert "-c shared_preload_libraries=pg_prewarm" in command
+    assert "-c shared_buffers=${POSTGRES_SHARED_BUFFERS:-1GB}" in command
+
+
 def test_redis_keeps_queued_messages_across_restarts(services):
     assert "--appendonly yes" in services["redis"]["command"]
 

@@ -121,6 +121,46 @@ def test_the_embedded_postgres_starts_in_a_private_folder(tmp_path):
         server.stop()
 
 
+@pytest.mark.e2e
+def test_the_embedded_postgres_caches_a_quarter_of_memory_and_keeps_it_over_a_restart(tmp_path):
+    """Its own cache holds what searches read (the kernel's may drop it a minute later), and
+    a restart (make run again, a crash) reads back what it held rather than starting cold."""
+    server = EmbeddedPostgres(tmp_path / "postgres", throwaway=True)
+    port = server.start(free_port())
+
+    def connect():
+        return psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="jobboard")
+
+    def blocks_read(cursor) -> tuple[int, int]:
+        """(from the cache, from outside it) for reading the whole table."""
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT count(*) FROM rows")
+        plan = cursor.fetchone()[0][0]["Plan"]
+        return plan["Shared Hit Blocks"], plan["Shared Read Blocks"]
+
+    try:
+        conn = connect()
+        with conn, conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'"
+            )
+            memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+            assert abs(cursor.fetchone()[0] - memory // 4) < 2 * 1024 * 1024
+            cursor.execute("CREATE TABLE rows AS SELECT g AS id, repeat('x', 200) AS body "
+                           "FROM generate_series(1, 50000) g")  # fmt: skip
+        conn.close()
+        server.stop()  # pg_prewarm writes down the cache's blocks as the server stops
+        port = server.start(free_port())
+        log = server.datadir / "server.log"
+        _wait_for(lambda: "autoprewarm successfully prewarmed" in log.read_text(), timeout=30)
+        conn = connect()
+        with conn, conn.cursor() as cursor:
+            hit, read = blocks_read(cursor)
+            assert hit > 400 and read == 0, (hit, read)
+        conn.close()
+    finally:
+        server.stop()
+
+
 def test_a_command_run_before_migrating_says_what_to_do_in_one_line():
     """`manage.py extract_skills` on a fresh clone: one line, not a traceback."""
     from django.db import connection
