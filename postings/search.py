@@ -141,7 +141,9 @@ def search_postings(data: QueryDict) -> SearchResult:
         notices.append(f"There are only {last_page} pages of results; showing the last one.")
         page = last_page
 
-    if summary.ids is not None and sort != "relevance" and summary.ids_page == page:
+    if summary.ranked is not None and summary.ids_page == page:
+        results = summary.ranked
+    elif summary.ids is not None and sort != "relevance" and summary.ids_page == page:
         # A counted set came with its page. visible() again: the index may not have seen a
         # posting closed a moment ago.
         results = Posting.objects.visible_listed(summary.ids)
@@ -187,6 +189,9 @@ class _Summary:
     # a page of them (ids_page), or for sort=relevance the RANK_CANDIDATES newest.
     ids: list[int] | None = None
     ids_page: int | None = None
+    # For sort=relevance from the index: the page ids_page, ranked while the counts were
+    # tallied (_engine_summary).
+    ranked: list[Posting] | None = None
     # When they were not: a value of the window's order (published_at, or pay for
     # sort=salary) that the rows the window asks for very probably all reach (see
     # _Window.sample_rank), so the page is read from a narrow range instead of a walk.
@@ -645,6 +650,10 @@ def _relevance_page(parsed: ParsedSearch, summary: _Summary, start: int) -> list
     keep twenty: 2-2.4 ms less a page in-process.
     """
     candidates = summary.ids if summary.ids is not None else _newest_ids(parsed.filter.qs, summary)
+    return _ranked(parsed, candidates, start)
+
+
+def _ranked(parsed: ParsedSearch, candidates: list[int], start: int) -> list[Posting]:
     ranked = (
         Posting.objects.visible()
         .with_ids(candidates)
@@ -796,7 +805,9 @@ def _engine_summary(
 
     The passes that do not need the main one's counts (each chosen facet without its own
     filter, the posted-within counts, the postings without pay) run beside it on the pool
-    (postings.engine.passes), while this thread counts the results and finds their ids."""
+    (postings.engine.passes), while this thread counts the results and finds their ids.
+    Ranked by relevance, the main pass runs beside as well, and this thread has the page
+    ranked meanwhile."""
     params, skills = parsed.params, parsed.skills
     now = timezone.now()
     since = {
@@ -819,20 +830,27 @@ def _engine_summary(
             _describe, searcher, compiled, [], without=("salary_min",), unpaid=True
         )
 
-    main = _describe(searcher, compiled, [*members, "skills"], None if posted_within else since)
-    capped = main.total is None or main.total > COUNT_CAP
-    shown = COUNT_CAP if capped else main.total
-    results, sampled = compiled.query(), main.sample_total
-    if window.page is None:  # relevance: the newest candidates, ranked by PostgreSQL
-        ids = engine.bounded_ids(
-            searcher, results, "published", 0, RANK_CANDIDATES, sampled=sampled
-        )
-        ids_page = None
+    main_names, main_since = [*members, "skills"], None if posted_within else since
+    results, ranked = compiled.query(), None
+    if window.page is None:
+        # Relevance: the newest candidates, ranked by PostgreSQL. Their ids do not need the
+        # counts, so the main pass runs beside too, while PostgreSQL ranks the page: that
+        # waits on PostgreSQL, which the tally's thread is free to run beside.
+        main_pass = passes.submit(_describe, searcher, compiled, main_names, main_since)
+        ids = engine.bounded_ids(searcher, results, "published", 0, RANK_CANDIDATES)
+        # The pages the candidates fill (as search_postings counts them: every match up to
+        # RANK_CANDIDATES, which they are).
+        ids_page = min(parsed.page, max(1, math.ceil(len(ids) / PAGE_SIZE)))
+        ranked = _ranked(parsed, ids, (ids_page - 1) * PAGE_SIZE)
+        main = main_pass.result()
     else:
-        ids_page = min(window.page, max(1, math.ceil(shown / PAGE_SIZE)))
+        main = _describe(searcher, compiled, main_names, main_since)
+        ids_page = min(window.page, max(1, math.ceil(_shown(main) / PAGE_SIZE)))
         start = (ids_page - 1) * PAGE_SIZE
         key = _SORT_KEYS[parsed.sort]
-        ids = engine.bounded_ids(searcher, results, key, start, PAGE_SIZE, sampled=sampled)
+        ids = engine.bounded_ids(
+            searcher, results, key, start, PAGE_SIZE, sampled=main.sample_total
+        )
 
     described = {name: found.result() for name, found in beside.items()}
     counts = {param: (_facet_values(param, main.terms[param]), main.estimated) for param in members}
@@ -861,8 +879,9 @@ def _engine_summary(
             if unpaid.estimated
             else unpaid.total
         )
+    capped = main.total is None or main.total > COUNT_CAP
     return _Summary(
-        count=shown,
+        count=_shown(main),
         capped=capped,
         facets=_column_facets(params, counts),
         skill_facet=_skill_facet(params, skills, Counter(main.terms["skills"]), main.estimated),
@@ -871,7 +890,15 @@ def _engine_summary(
         left_out_estimated=left_out_estimated,
         ids=ids,
         ids_page=ids_page,
+        ranked=ranked,
     )
+
+
+def _shown(described: _Described) -> int:
+    """The count a page shows: COUNT_CAP when there are more (or surely more)."""
+    if described.total is None or described.total > COUNT_CAP:
+        return COUNT_CAP
+    return described.total
 
 
 def _facet_values(param: str, counted: dict) -> dict:

@@ -143,8 +143,8 @@ def test_a_company_search_on_the_index_looks_the_company_up_once(client, indexed
 _SIDE_PASSES = "level=senior&posted_within=30&salary_min=1000"
 
 
-def test_a_pages_side_passes_run_beside_the_main_one(indexed, monkeypatch):
-    asked = threading.get_ident()
+def _tally_threads(monkeypatch) -> dict[tuple, set]:
+    """(names, without times) -> the threads that tallied them, as searches run."""
     threads: dict[tuple, set] = {}
     tallied = engine.tallied
 
@@ -153,12 +153,36 @@ def test_a_pages_side_passes_run_beside_the_main_one(indexed, monkeypatch):
         return tallied(searcher, query, names, since, **kwargs)
 
     monkeypatch.setattr(engine, "tallied", recording)
+    return threads
+
+
+def test_a_pages_side_passes_run_beside_the_main_one(indexed, monkeypatch):
+    asked, threads = threading.get_ident(), _tally_threads(monkeypatch)
     search.search_postings(QueryDict(_SIDE_PASSES))
     main = [key for key in threads if "skills" in key[0]]
     assert main and all(threads[key] == {asked} for key in main), threads
     side = [key for key in threads if key not in main]
     # level without its filter; posted_within's times; the postings without pay.
     assert len(side) == 3 and all(asked not in threads[key] for key in side), threads
+
+
+def test_a_page_by_relevance_is_ranked_while_its_counts_are_tallied(client, indexed, monkeypatch):
+    word = indexed.common[0]
+    expected = {}
+    for page in (1, 2, 99):  # 99: past the end, shown as the last page
+        with monkeypatch.context() as patched:
+            patched.setattr(search, "_engine", lambda parsed: None)  # PostgreSQL alone
+            expected[page] = _page(client, f"q={word}&page={page}")
+    asked, threads = threading.get_ident(), _tally_threads(monkeypatch)
+    for page, from_postgresql in expected.items():
+        result = _page(client, f"q={word}&page={page}")
+        assert result.sort == "relevance"
+        assert [p.pk for p in result.postings] == [p.pk for p in from_postgresql.postings]
+        assert (result.page, result.count, result.notices) == (
+            from_postgresql.page, from_postgresql.count, from_postgresql.notices
+        )  # fmt: skip
+    main = [key for key in threads if "skills" in key[0]]
+    assert main and all(asked not in threads[key] for key in main), threads
 
 
 def test_a_side_pass_that_fails_fails_the_search(indexed, monkeypatch):
