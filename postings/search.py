@@ -136,7 +136,7 @@ def search_postings(data: QueryDict) -> SearchResult:
         summary = _unfiltered_summary(skills)
     count, capped = summary.count, summary.capped
     limit = RANK_CANDIDATES if sort == "relevance" else count
-    last_page = max(1, math.ceil(min(count, limit) / PAGE_SIZE))
+    last_page = _pages(min(count, limit))
     if page > last_page:
         notices.append(f"There are only {last_page} pages of results; showing the last one.")
         page = last_page
@@ -279,7 +279,7 @@ def _summarize(
         ids=main.ids if main is not None and window is not None else None,
         # A page past the last is answered with the last (the statement clamps its offset).
         ids_page=(
-            min(window.page, max(1, math.ceil(main.total / PAGE_SIZE)))
+            min(window.page, _pages(main.total))
             if main is not None and window is not None and window.page is not None
             else None
         ),
@@ -834,18 +834,18 @@ def _engine_summary(
     results, ranked = compiled.query(), None
     if window.page is None:
         # Relevance: the newest candidates, ranked by PostgreSQL. Their ids do not need the
-        # counts, so the main pass runs beside too, while PostgreSQL ranks the page: that
-        # waits on PostgreSQL, which the tally's thread is free to run beside.
+        # counts (bounded_ids samples for itself), so the main pass runs beside too, while
+        # this thread waits on PostgreSQL to rank the page.
         main_pass = passes.submit(_describe, searcher, compiled, main_names, main_since)
         ids = engine.bounded_ids(searcher, results, "published", 0, RANK_CANDIDATES)
         # The pages the candidates fill (as search_postings counts them: every match up to
         # RANK_CANDIDATES, which they are).
-        ids_page = min(parsed.page, max(1, math.ceil(len(ids) / PAGE_SIZE)))
+        ids_page = min(parsed.page, _pages(len(ids)))
         ranked = _ranked(parsed, ids, (ids_page - 1) * PAGE_SIZE)
         main = main_pass.result()
     else:
         main = _describe(searcher, compiled, main_names, main_since)
-        ids_page = min(window.page, max(1, math.ceil(_shown(main) / PAGE_SIZE)))
+        ids_page = min(window.page, _pages(_shown(main.total)[0]))
         start = (ids_page - 1) * PAGE_SIZE
         key = _SORT_KEYS[parsed.sort]
         ids = engine.bounded_ids(
@@ -879,9 +879,9 @@ def _engine_summary(
             if unpaid.estimated
             else unpaid.total
         )
-    capped = main.total is None or main.total > COUNT_CAP
+    shown, capped = _shown(main.total)
     return _Summary(
-        count=_shown(main),
+        count=shown,
         capped=capped,
         facets=_column_facets(params, counts),
         skill_facet=_skill_facet(params, skills, Counter(main.terms["skills"]), main.estimated),
@@ -894,11 +894,16 @@ def _engine_summary(
     )
 
 
-def _shown(described: _Described) -> int:
-    """The count a page shows: COUNT_CAP when there are more (or surely more)."""
-    if described.total is None or described.total > COUNT_CAP:
-        return COUNT_CAP
-    return described.total
+def _shown(total: int | None) -> tuple[int, bool]:
+    """The count a page shows for an index count (None: surely more than COUNT_CAP), and
+    whether it is capped at COUNT_CAP."""
+    capped = total is None or total > COUNT_CAP
+    return (COUNT_CAP if capped else total), capped
+
+
+def _pages(results: int) -> int:
+    """How many pages `results` fill; an empty result set still has its one page."""
+    return max(1, math.ceil(results / PAGE_SIZE))
 
 
 def _facet_values(param: str, counted: dict) -> dict:
@@ -1054,9 +1059,7 @@ def search_count(parsed: ParsedSearch) -> tuple[int, bool]:
     found = _engine(parsed)
     if found is not None:  # as _engine_summary counts: the sample first
         searcher, compiled = found
-        total = _describe(searcher, compiled, []).total
-        capped = total is None or total > COUNT_CAP
-        return (COUNT_CAP if capped else total), capped
+        return _shown(_describe(searcher, compiled, []).total)
     if is_filtered(parsed.params):
         summary = _summarize(parsed.params, parsed.skills, parsed.filter)
     else:
