@@ -13,6 +13,8 @@ limit_request_line = 8190
 # which runs on the same machine under `make run`, another renders (make bench-browse's
 # concurrent part measures it). WEB_CONCURRENCY overrides it.
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * multiprocessing.cpu_count() + 1)))
+# Woken one at a time, so a light load stays on the same few (warm) workers.
+worker_class = "jobboard.gunicorn_worker.ExclusiveSyncWorker"
 
 
 # Before a worker takes requests, it loads what its first requests would (jobboard.warm):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import collections
+import os
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -16,9 +19,15 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def gunicorn_port():
+    yield from _serve([], os.environ)
+
+
+def _serve(arguments: list[str], environ):
     port = free_port()
     web = _processes(port)["web"]  # the command line `make run` uses
-    proc = subprocess.Popen(web, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        web + arguments, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         for _ in range(100):
             try:
@@ -36,3 +45,33 @@ def test_an_over_long_search_address_reaches_django(gunicorn_port):
     # 6,000 characters of search text: Django answers (here a 404 for an unknown path, so
     # no database is needed), not gunicorn's bare "414 Request-URI Too Large".
     assert status(gunicorn_port, f"/no-such-page/?q={'x' * 6000}") == 404
+
+
+def test_a_lone_reader_is_served_by_the_same_few_workers(tmp_path: Path):
+    # Five workers, each request's worker in the access log (%(p)s: its process id). gunicorn's
+    # own sync worker hands sequential requests round all five, about a fifth each; the
+    # project's (jobboard.gunicorn_worker) wakes the first idle worker, so nearly all go to one.
+    access, errors = tmp_path / "access.log", tmp_path / "error.log"
+    arguments = [
+        "--access-logfile", str(access), "--access-logformat", "%(p)s %(U)s",
+        "--error-logfile", str(errors), "--log-level", "info",
+    ]  # fmt: skip
+    served = _serve(arguments, {**os.environ, "WEB_CONCURRENCY": "5"})
+    port = next(served)
+    try:
+        # Every worker ready: each logs what it warmed (gunicorn_conf.post_worker_init).
+        deadline = time.monotonic() + 60
+        while errors.read_text().count(" templates") < 5:
+            assert time.monotonic() < deadline, errors.read_text()
+            time.sleep(0.1)
+        for _ in range(100):  # a reader's pace: the last worker is idle again by the next
+            assert status(port, "/static/img/icon.svg") == 200
+            time.sleep(0.02)
+    finally:
+        next(served, None)  # stopped
+    workers = collections.Counter(
+        line.split()[0] for line in access.read_text().splitlines() if "icon.svg" in line
+    )
+    assert workers.total() >= 100  # the start-up's fetches too
+    busiest = workers.most_common(1)[0][1]
+    assert busiest > 0.8 * workers.total(), workers
