@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import collections
 import os
+import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
+from jobboard import gunicorn_worker
 from jobboard.localservices import free_port
 from jobboard.runlocal import _processes
 from tests.jobboard.served import status
@@ -75,3 +77,28 @@ def test_a_lone_reader_is_served_by_the_same_few_workers(tmp_path: Path):
     assert workers.total() >= 100  # the start-up's fetches too
     busiest = workers.most_common(1)[0][1]
     assert busiest > 0.8 * workers.total(), workers
+
+
+@pytest.mark.parametrize("exclusive", [gunicorn_worker.EXCLUSIVE, None], ids=["epoll", "select"])
+def test_a_waiting_worker_is_handed_the_socket_with_a_connection(monkeypatch, exclusive):
+    # What gunicorn's loop does with wait()'s answer: accept() on each listening socket in
+    # it, so it must be the socket itself (not its file number), with the epoll or, where
+    # Linux's EPOLLEXCLUSIVE is missing, with gunicorn's own select().
+    monkeypatch.setattr(gunicorn_worker, "EXCLUSIVE", exclusive)
+    listeners = [socket.create_server(("127.0.0.1", 0)) for _ in range(2)]
+    worker = object.__new__(gunicorn_worker.ExclusiveSyncWorker)  # no arbiter: its parts only
+    worker.sockets, worker.PIPE, worker.notify = listeners, os.pipe(), lambda: None
+    worker.wait_fds = [*listeners, worker.PIPE[0]]
+    try:
+        assert not worker.wait(0.05)  # nothing yet: waits out the timeout
+        with socket.create_connection(listeners[1].getsockname()):
+            assert worker.wait(5) == [listeners[1]]
+            listeners[1].accept()[0].close()  # as the worker does
+        os.write(worker.PIPE[1], b".")  # a signal handler's wake-up
+        assert worker.wait(5) == [worker.PIPE[0]]
+        assert not worker.wait(0.05)  # the wake-up was read, not left to wake it again
+    finally:
+        for listener in listeners:
+            listener.close()
+        os.close(worker.PIPE[0])
+        os.close(worker.PIPE[1])
