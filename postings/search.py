@@ -15,6 +15,7 @@ the page's rows.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import time
@@ -817,18 +818,12 @@ def _engine_summary(
     paid = "salary_min" in compiled.parts
     selected = [param for param, _, _ in COLUMN_FACETS if params.getlist(param)]
     members = [param for param, _, _ in COLUMN_FACETS if param not in selected]
-    beside = {
-        param: passes.submit(_describe, searcher, compiled, [param], without=(param,))
-        for param in selected
-    }
+    side = functools.partial(passes.submit, _describe, searcher, compiled)
+    beside = {param: side([param], without=(param,)) for param in selected}
     if posted_within:
-        beside["posted"] = passes.submit(
-            _describe, searcher, compiled, [], since, without=("posted_within",)
-        )
+        beside["posted"] = side([], since, without=("posted_within",))
     if paid:
-        beside["unpaid"] = passes.submit(
-            _describe, searcher, compiled, [], without=("salary_min",), unpaid=True
-        )
+        beside["unpaid"] = side([], without=("salary_min",), unpaid=True)
 
     main_names, main_since = [*members, "skills"], None if posted_within else since
     results, ranked = compiled.query(), None
@@ -853,12 +848,11 @@ def _engine_summary(
         )
 
     described = {name: found.result() for name, found in beside.items()}
-    counts = {param: (_facet_values(param, main.terms[param]), main.estimated) for param in members}
-    for param in selected:
-        counts[param] = (
-            _facet_values(param, described[param].terms[param]),
-            described[param].estimated,
-        )
+    # Each column facet as the main pass counted it, or a chosen one as its own pass did.
+    counts = {}
+    for param in [*members, *selected]:
+        counted = described.get(param, main)
+        counts[param] = (_facet_values(param, counted.terms[param]), counted.estimated)
     posted = described.get("posted", main)
     chosen = params.get("posted_within", "")
     posted_facet = Facet(

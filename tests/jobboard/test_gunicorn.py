@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import socket
 import subprocess
@@ -21,9 +22,11 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def gunicorn_port():
-    yield from _serve([], os.environ)
+    with _serve([], os.environ) as port:
+        yield port
 
 
+@contextlib.contextmanager
 def _serve(arguments: list[str], environ):
     port = free_port()
     web = _processes(port)["web"]  # the command line `make run` uses
@@ -58,9 +61,7 @@ def test_a_lone_reader_is_served_by_the_same_few_workers(tmp_path: Path):
         "--access-logfile", str(access), "--access-logformat", "%(p)s %(U)s",
         "--error-logfile", str(errors), "--log-level", "info",
     ]  # fmt: skip
-    served = _serve(arguments, {**os.environ, "WEB_CONCURRENCY": "5"})
-    port = next(served)
-    try:
+    with _serve(arguments, {**os.environ, "WEB_CONCURRENCY": "5"}) as port:
         # Every worker ready: each logs what it warmed (gunicorn_conf.post_worker_init).
         deadline = time.monotonic() + 60
         while errors.read_text().count(" templates") < 5:
@@ -69,8 +70,6 @@ def test_a_lone_reader_is_served_by_the_same_few_workers(tmp_path: Path):
         for _ in range(100):  # a reader's pace: the last worker is idle again by the next
             assert status(port, "/static/img/icon.svg") == 200
             time.sleep(0.02)
-    finally:
-        next(served, None)  # stopped
     workers = collections.Counter(
         line.split()[0] for line in access.read_text().splitlines() if "icon.svg" in line
     )
